@@ -4,7 +4,20 @@ ad / paywall, and assemble the clean article.
 This package never imports Scrapy. The crawler uses only the names in ``__all__``.
 """
 
+from classifier.extraction import extract
+from classifier.fixtures import LabelledPage, read_fixture, write_fixture
+from classifier.model import BlockModel, ModelError, default_model, load_model, save_model
+from classifier.segmentation import Block, Segmentation, decode_html, segment
+from classifier.training import train
 from classifier.types import AD, CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
+from classifier.weak_labels import (
+    EasyList,
+    WeakLabelledPage,
+    WeakLabelStats,
+    load_easylist,
+    weak_label_corpus,
+    weak_label_page,
+)
 
 __all__ = [
     "AD",
@@ -13,5 +26,25 @@ __all__ = [
     "NAVIGATION",
     "PAYWALL",
     "Article",
+    "Block",
+    "BlockModel",
+    "EasyList",
     "LabelledBlock",
+    "LabelledPage",
+    "ModelError",
+    "Segmentation",
+    "WeakLabelStats",
+    "WeakLabelledPage",
+    "decode_html",
+    "default_model",
+    "extract",
+    "load_easylist",
+    "load_model",
+    "read_fixture",
+    "save_model",
+    "segment",
+    "train",
+    "weak_label_corpus",
+    "weak_label_page",
+    "write_fixture",
 ]

@@ -1,0 +1,85 @@
+"""Every threshold and limit of the classifier package, in one place."""
+
+from __future__ import annotations
+
+# --- bounded work (segmentation) -------------------------------------------------------------
+#: Bytes (or characters for ``str`` input) of a page that are parsed; the rest is cut off.
+MAX_INPUT_BYTES = 4_000_000
+#: Elements visited per page; later elements are ignored.
+MAX_NODES = 150_000
+#: Deepest element whose text is read; deeper subtrees are skipped (lxml itself stops at 256).
+MAX_DEPTH = 200
+#: Characters kept per block; a longer block is cut.
+MAX_BLOCK_CHARS = 20_000
+#: Blocks kept per page.
+MAX_BLOCKS = 4_000
+#: Bytes looked at for a ``<meta charset>`` declaration.
+META_CHARSET_SCAN_BYTES = 8_192
+
+# --- warning reasons (``Segmentation.warnings`` / ``Article.warnings``) ----------------------
+WARN_EMPTY = "empty"
+WARN_UNDECODABLE = "undecodable"
+WARN_UNPARSABLE = "unparsable"
+WARN_INPUT_CAP = "input-cap"
+WARN_NODE_CAP = "node-cap"
+WARN_DEPTH_CAP = "depth-cap"
+WARN_TEXT_CAP = "text-cap"
+WARN_BLOCK_CAP = "block-cap"
+WARN_NO_MODEL = "no-model"
+WARN_MODEL_ERROR = "model-error"
+WARN_INTERNAL = "internal-error"
+
+# --- fixtures ---------------------------------------------------------------------------------
+LABEL_ATTRIBUTE = "data-label"
+
+# --- features ---------------------------------------------------------------------------------
+#: Buckets of the hashing trick for class / id tokens of the block and of its ancestors.
+TOKEN_HASH_BUCKETS = 128
+#: Ancestors (nearest first) whose class / id tokens are hashed.
+ANCESTOR_TOKEN_LEVELS = 6
+#: Neighbouring blocks (each side) whose features are copied into a block's vector.
+NEIGHBOUR_WINDOW = 2
+
+# --- model ------------------------------------------------------------------------------------
+DEFAULT_MODEL_FILENAME = "newscrawl-blocks.skops"
+MODEL_ENV_VAR = "NEWSCRAWL_MODEL"
+#: Largest model file that ``load_model`` reads.
+MAX_MODEL_BYTES = 50_000_000
+
+# --- assembly ---------------------------------------------------------------------------------
+#: Probability of ``content`` above which a block goes into the body.
+CONTENT_THRESHOLD = 0.5
+
+# --- weak labels (classifier.weak_labels) -----------------------------------------------------
+#: Words per shingle when aligning blocks with a gold article body.
+WEAK_SHINGLE = 4
+#: Share of a block's shingles found in the gold for the block to be a content candidate.
+WEAK_MIN_BLOCK_COVERAGE = 0.5
+#: Blocks before the body searched for the headline / byline, and after it for short blocks.
+WEAK_HEAD_WINDOW = 12
+#: Longest block (in words) between headline and body taken as byline / dateline.
+WEAK_MAX_BYLINE_WORDS = 25
+#: Word-set similarity (Jaccard) of a block with the gold title to count as the headline.
+WEAK_TITLE_SIMILARITY = 0.6
+#: Ancestors (above the block element) whose class / id tokens count as ad / paywall evidence.
+WEAK_ANCESTOR_LEVELS = 4
+#: Ancestors checked against EasyList hiding rules.
+WEAK_EASYLIST_LEVELS = 6
+#: Longest block (in words) whose phrases count as ad / paywall evidence.
+WEAK_MAX_EVIDENCE_WORDS = 60
+#: Longest block (in words) in which a price per month / year counts as paywall evidence.
+WEAK_MAX_PRICE_WORDS = 15
+#: Characters of a "subscribe" box read to tell a free newsletter sign-up from a paywall.
+WEAK_MAX_BOX_CHARS = 2_000
+#: Largest JSON-LD script read (characters).
+WEAK_MAX_JSONLD_CHARS = 500_000
+#: Gold positions of one shingle that vote for a block's place (phrases the gold repeats).
+WEAK_MAX_POSITIONS = 8
+#: Aligned-block candidates per page (the alignment is quadratic in their number).
+WEAK_MAX_CANDIDATES = 1_500
+#: Places in the gold kept per block (a block the gold holds twice).
+WEAK_MAX_PLACES = 3
+#: Share of a block's characters inside links above which it is a link (menu, teaser list).
+WEAK_LINKY_SHARE = 0.6
+#: Pages whose content blocks recover less of the gold are not written as training fixtures.
+WEAK_MIN_RECALL = 0.8

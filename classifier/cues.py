@@ -1,0 +1,91 @@
+"""Word lists the features look for: class / id tokens, phrases (several languages), tags.
+
+They are evidence for the model, never rules on their own: the model learns their weight.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY"]
+
+#: Block tags with a column of their own (others share ``tag=other``).
+TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
+                  "div", "section", "article", "span", "a", "blockquote", "pre",
+                  "figcaption", "caption", "header", "footer", "nav", "aside", "form", "button",
+                  "option", "ul", "label", "main", "body", "time", "address", "summary")
+
+#: Class / id token groups: ``(name, tokens)``; the feature is the nearest level that matches.
+CLASS_CUES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("content", frozenset({
+        "article", "story", "body", "content", "entry", "post", "text", "main", "articlebody",
+        "article-body", "story-body", "post-content", "entry-content", "article-content",
+        "article-text", "story-text", "richtext", "prose", "paragraph", "copy", "artikel",
+        "detail", "news", "blog", "single", "contenido", "corpo", "texte", "inhalt"})),
+    ("navigation", frozenset({
+        "nav", "navigation", "menu", "navbar", "breadcrumb", "breadcrumbs", "footer", "header",
+        "sidebar", "widget", "related", "share", "sharing", "social", "comment", "comments",
+        "tags", "tag", "topics", "trending", "popular", "most", "recommended", "newsletter",
+        "cookie", "cookies", "consent", "gdpr", "masthead", "toolbar", "subnav", "pagination",
+        "pager", "teaser", "teasers", "more", "latest", "follow", "signup", "byline-share",
+        "links", "list", "rail", "aside", "promo", "recirculation", "outbrain-widget", "hidden",
+        "skip", "banner-nav", "top-stories", "read-more", "related-articles", "author-bio",
+        "copyright", "legal", "login", "search"})),
+    ("ad", frozenset({
+        "ad", "ads", "advert", "advertisement", "adslot", "ad-slot", "adunit", "ad-unit",
+        "ad-container", "ad-wrapper", "dfp", "gpt", "banner", "sponsor", "sponsored", "promoted",
+        "outbrain", "taboola", "commercial", "anzeige", "werbung", "adsense", "googleads",
+        "native", "partner", "affiliate", "billboard", "leaderboard", "mpu", "skyscraper",
+        "teads", "adblock", "publicite", "pub", "marketing"})),
+    ("paywall", frozenset({
+        "paywall", "meter", "metered", "subscribe", "subscription", "subscriber", "premium",
+        "piano", "tp-modal", "regwall", "offer", "offers", "plan", "plans", "pricing", "price",
+        "abo", "abonnement", "plus", "paid", "locked", "lock", "gate", "wall", "barrier",
+        "register", "registration", "truncated", "fade", "limit", "trial", "checkout",
+        "membership", "member", "exclusive", "pw", "zephr", "poool", "tinypass"})),
+    ("byline", frozenset({
+        "byline", "author", "authors", "date", "dateline", "time", "published", "timestamp",
+        "meta", "credit", "caption", "figcaption", "lead", "standfirst", "summary", "intro",
+        "dek", "subtitle", "subhead", "headline", "title", "kicker"})),
+)
+
+_PAYWALL = (
+    r"subscri(?:be|ption|ber)|free articles?|articles? (?:left|remaining)|reached your limit"
+    r"|already (?:a )?(?:subscriber|member|have an account)|log ?in to (?:continue|read)"
+    r"|sign ?in to (?:continue|read)|per (?:month|week|year)|/ ?(?:month|mo|week|year)\b"
+    r"|unlimited (?:access|digital)|cancel any ?time|trial|premium|subscribers? only"
+    r"|to continue reading|keep reading for|unlock|paywall|plans?\b.{0,20}\bprice"
+    r"|abonn|abo\b|jetzt (?:lesen|testen|weiterlesen)|plus-artikel|zugang|monat"
+    r"|s'abonner|abonnez|réservé aux abonnés|suscr[ií]b|suscripci[oó]n|exclusivo para"
+    r"|assin(?:e|atura)|abbonati|abbonamento|registrieren|register (?:for free|now)"
+)
+_AD = (
+    r"\badvertisement\b|\badvertising\b|\bsponsored\b|\bpromoted\b|continues below|story continues"
+    r"|\bpaid (?:content|post|partner)|\bpartner content|\bad\b|\bads\b|anzeige|werbung"
+    r"|publicit[ée]|publicidad|pubblicit[àa]|reklame|affiliate|commission|presented by"
+    r"|brought to you by|\bpromo(?:tion)?\b|shop now|buy now|deal"
+)
+_NAVIGATION = (
+    r"read more|more from|top stories|related|most (?:read|popular|viewed)|trending"
+    r"|share (?:this|on)|follow us|sign up for|newsletter|cookie|privacy|terms of (?:use|service)"
+    r"|all rights reserved|©|copyright|comments?\b|skip to|back to top|you may also like"
+    r"|recommended|latest news|see all|view all|click here|weitere|mehr zum thema|lesen sie auch"
+    r"|auch interessant|à lire aussi|lire aussi|leer m[áa]s|tambi[ée]n te puede|leggi anche"
+    r"|home\b|menu\b|login|log in|sign in|search"
+)
+_BYLINE = (
+    r"^(?:by|von|par|por|di|door|av)\s+\S|\bupdated\b|\bpublished\b|\bposted\b|reporter"
+    r"|correspondent|minutes? read|min read|\bphoto:|\bfoto:|\bimage:|\bcredit:|getty|reuters"
+    r"|\bap\b|afp|dpa"
+)
+
+#: Phrase groups searched in a block's lower-cased text.
+PHRASE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("paywall", re.compile(_PAYWALL)),
+    ("ad", re.compile(_AD)),
+    ("navigation", re.compile(_NAVIGATION)),
+    ("byline", re.compile(_BYLINE)),
+)
+
+#: Frequent function words of the languages in the training data (prose has many of them).
+STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "not", "no", "so", "than", "then", "there", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "more", "most", "such", "can", "could", "would", "should", "will", "has", "have", "had", "do", "does", "did", "also", "into", "about", "after", "before", "over", "under", "between", "while", "during", "der", "die", "das", "und", "oder", "aber", "ein", "eine", "einer", "eines", "einem", "einen", "ist", "sind", "war", "waren", "nicht", "mit", "von", "zu", "im", "in", "am", "auf", "für", "fur", "bei", "aus", "nach", "als", "auch", "es", "sie", "er", "wir", "ihr", "dass", "daß", "wie", "wenn", "noch", "nur", "so", "über", "le", "la", "les", "un", "une", "des", "et", "ou", "mais", "de", "du", "au", "aux", "est", "sont", "était", "pas", "pour", "par", "avec", "dans", "sur", "que", "qui", "ce", "cette", "ces", "il", "elle", "ils", "nous", "vous", "leur", "plus", "se", "ne", "en", "el", "la", "los", "las", "un", "una", "unos", "y", "o", "pero", "de", "del", "al", "es", "son", "fue", "no", "por", "para", "con", "en", "que", "se", "lo", "su", "sus", "como", "il", "lo", "gli", "le", "un", "una", "e", "o", "ma", "di", "da", "del", "della", "che", "non", "per", "con", "su", "è", "sono", "o", "a", "os", "as", "um", "uma", "e", "ou", "mas", "de", "do", "da", "dos", "das", "em", "no", "na", "que", "não", "para", "com", "por", "se", "de", "het", "een", "en", "of", "maar", "van", "in", "op", "met", "voor", "dat", "niet", "is", "zijn", "was"])

@@ -1,0 +1,361 @@
+"""The block model (two-stage gradient boosting) and its safe saving and loading.
+
+Stage 1 labels each block from its own features (which already include its neighbours' basic
+statistics). Stage 2 sees stage 1's probabilities of the neighbours, of the container siblings
+and of the ancestors' other blocks, so a lone "content-looking" teaser inside a related-links
+list, or a short sentence inside the article, gets the label of its surroundings.
+
+Models are stored with skops next to a JSON sidecar holding the file's SHA-256 and library
+versions; :func:`load_model` checks both and loads with an explicit trusted-type list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+from classifier.constants import DEFAULT_MODEL_FILENAME, MAX_MODEL_BYTES, MODEL_ENV_VAR
+from classifier.features import PageFeatures
+from classifier.types import LABELS
+
+__all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "load_model",
+           "model_version", "save_model", "sidecar_path"]
+
+#: Types a model file may contain; anything else makes ``load_model`` refuse the file.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "classifier.model.BlockModel",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn._loss.loss.HalfMultinomialLoss",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.link.MultinomialLogit",
+    "sklearn._loss.link.Interval",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss._loss.CyHalfMultinomialLoss",
+    "sklearn._loss._loss.CyHalfBinomialLoss",
+    "sklearn.utils._bunch.Bunch",
+    "numpy.dtype",
+    "numpy.ndarray",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.random._mt19937.MT19937",
+    "numpy.random.mtrand.RandomState",
+    "builtins.slice",
+    "builtins.tuple",
+    "collections.OrderedDict",
+)
+
+_CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_WINDOWS = (2, 5)
+_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: dict[str, BlockModel] = {}
+
+
+class ModelError(Exception):
+    """A model file that cannot be used: the message names the file and the reason."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(f"{os.fspath(path)}: {reason}")
+        self.path = os.fspath(path)
+        self.reason = reason
+
+
+class BlockModel(ClassifierMixin, BaseEstimator):
+    """Two-stage block classifier over :class:`~classifier.features.PageFeatures`.
+
+    ``fit(pages, labels, groups=None)`` takes one ``PageFeatures`` and one label sequence per
+    page; ``groups`` (site / template per page) keeps a site's pages in one fold when stage 2
+    is trained on out-of-fold stage 1 probabilities.
+    """
+
+    def __init__(self, *, max_iter: int = 120, learning_rate: float = 0.12,
+                 max_leaf_nodes: int = 31, min_samples_leaf: int = 20,
+                 l2_regularization: float = 1.0, second_stage: bool = True, n_folds: int = 3,
+                 class_weight: str | None = "sqrt", length_weight: bool = True,
+                 navigation_sample: float = 0.4, random_state: int = 0) -> None:
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.second_stage = second_stage
+        self.n_folds = n_folds
+        self.class_weight = class_weight
+        self.length_weight = length_weight
+        self.navigation_sample = navigation_sample
+        self.random_state = random_state
+
+    # --- training ----------------------------------------------------------------------------
+    def _booster(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization, early_stopping=False,
+            random_state=self.random_state)
+
+    def _weights(self, y: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        counts = np.bincount(y, minlength=len(LABELS)).astype(float)
+        counts[counts == 0] = 1.0
+        if self.class_weight == "balanced":
+            per_class = counts.sum() / (len(LABELS) * counts)
+        elif self.class_weight == "sqrt":
+            per_class = np.sqrt(counts.max() / counts)
+        else:
+            per_class = np.ones(len(LABELS))
+        weights = per_class[y]
+        if self.navigation_sample < 1.0:
+            weights = np.where(y == LABELS.index("navigation"),
+                               weights / max(self.navigation_sample, 1e-3), weights)
+        if self.length_weight:
+            weights = weights * (0.5 + np.log1p(lengths) / 4.0)
+        return weights
+
+    def fit(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]],
+            groups: Sequence[str] | None = None) -> BlockModel:
+        if len(pages) != len(labels):
+            raise ValueError("pages and labels differ in length")
+        index = {label: i for i, label in enumerate(LABELS)}
+        ys = [np.array([index[label] for label in page_labels], dtype=np.int64)
+              for page_labels in labels]
+        for page, y in zip(pages, ys, strict=True):
+            if page.X.shape[0] != y.shape[0]:
+                raise ValueError("a page's labels do not match its blocks")
+        X = np.vstack([p.X for p in pages])
+        y = np.concatenate(ys)
+        lengths = np.concatenate([p.lengths for p in pages])
+        weights = self._weights(y, lengths)
+        rows = self._sample_rows(y)
+        self.classes_ = np.array(LABELS)
+        self.n_features_in_ = X.shape[1]
+        self.stage1_ = self._booster().fit(X[rows], y[rows], sample_weight=weights[rows])
+        self.stage2_: HistGradientBoostingClassifier | None = None
+        if self.second_stage:
+            oof = self._out_of_fold(pages, X, y, weights, groups, rows)
+            context = np.vstack([np.hstack([p.X, _context_features(p, probs)])
+                                 for p, probs in zip(pages, oof, strict=True)])
+            self.stage2_ = self._booster().fit(context[rows], y[rows],
+                                               sample_weight=weights[rows])
+        return self
+
+    def _sample_rows(self, y: np.ndarray) -> np.ndarray:
+        """Row indices used to fit: all non-navigation rows and a share of navigation ones
+        (navigation dominates pages; the weights below make up for the dropped rows)."""
+        keep = np.ones(y.shape[0], dtype=bool)
+        if self.navigation_sample < 1.0:
+            rng = np.random.default_rng(self.random_state)
+            nav = y == LABELS.index("navigation")
+            keep[nav] = rng.random(int(nav.sum())) < self.navigation_sample
+        return np.flatnonzero(keep)
+
+    def _out_of_fold(self, pages: Sequence[PageFeatures], X: np.ndarray, y: np.ndarray,
+                     weights: np.ndarray, groups: Sequence[str] | None,
+                     rows: np.ndarray) -> list[np.ndarray]:
+        page_groups = list(groups) if groups is not None else [str(i) for i in range(len(pages))]
+        sizes = [p.X.shape[0] for p in pages]
+        row_groups = np.repeat(np.array(page_groups, dtype=object), sizes)
+        n_splits = min(self.n_folds, len(set(page_groups)))
+        probs = np.zeros((X.shape[0], len(LABELS)))
+        if n_splits < 2:
+            probs[:] = _full_proba(self.stage1_, X)
+        else:
+            used = np.zeros(X.shape[0], dtype=bool)
+            used[rows] = True
+            for train, test in GroupKFold(n_splits=n_splits).split(X, y, row_groups):
+                train = train[used[train]]
+                booster = self._booster().fit(X[train], y[train], sample_weight=weights[train])
+                probs[test] = _full_proba(booster, X[test])
+        bounds = np.cumsum([0, *sizes])
+        return [probs[a:b] for a, b in itertools.pairwise(bounds)]
+
+    # --- prediction --------------------------------------------------------------------------
+    def predict_page(self, page: PageFeatures) -> np.ndarray:
+        """Probabilities (blocks x ``LABELS``) for one page."""
+        if page.X.shape[0] == 0:
+            return np.zeros((0, len(LABELS)))
+        probs = _full_proba(self.stage1_, page.X)
+        if self.stage2_ is not None:
+            probs = _full_proba(self.stage2_,
+                                np.hstack([page.X, _context_features(page, probs)]))
+        return probs
+
+    def predict_proba(self, pages: Sequence[PageFeatures]) -> np.ndarray:
+        return np.vstack([self.predict_page(p) for p in pages] or
+                         [np.zeros((0, len(LABELS)))])
+
+    def predict(self, pages: Sequence[PageFeatures]) -> np.ndarray:
+        return np.asarray(self.classes_)[self.predict_proba(pages).argmax(axis=1)]
+
+
+def _full_proba(booster: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
+    """predict_proba with a column for every label, even ones missing from training."""
+    raw = booster.predict_proba(X)
+    out = np.zeros((X.shape[0], len(LABELS)))
+    out[:, booster.classes_.astype(int)] = raw
+    return out
+
+
+def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:
+    """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities."""
+    n, k = probs.shape
+    columns: list[np.ndarray] = [probs]
+    for offset in _CONTEXT_OFFSETS:
+        shifted = np.full((n, k), -1.0)
+        if offset < 0 and n > -offset:
+            shifted[-offset:] = probs[:offset]
+        elif offset > 0 and n > offset:
+            shifted[:-offset] = probs[offset:]
+        columns.append(shifted)
+    weights = np.log1p(page.lengths.astype(float))[:, None]
+    weighted = probs * weights
+    cum_w = np.vstack([np.zeros((1, k)), np.cumsum(weighted, axis=0)])
+    cum_n = np.concatenate([[0.0], np.cumsum(weights[:, 0])])
+    for window in _WINDOWS:
+        lo = np.clip(np.arange(n) - window, 0, n)
+        hi = np.clip(np.arange(n) + window + 1, 0, n)
+        columns.append((cum_w[hi] - cum_w[lo]) / np.maximum(cum_n[hi] - cum_n[lo], 1e-6)[:, None])
+    for level in range(page.ancestor_groups.shape[1]):
+        columns.append(_group_mean(page.ancestor_groups[:, level], weighted, weights[:, 0]))
+    content = probs[:, 0] * page.lengths
+    total = max(float(content.sum()), 1e-6)
+    before = np.cumsum(content) - content
+    columns.append(np.stack([before / total, (total - before - content) / total], axis=1))
+    return np.hstack(columns)
+
+
+def _group_mean(keys: np.ndarray, weighted: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    sums = np.zeros((counts.shape[0], weighted.shape[1]))
+    np.add.at(sums, inverse, weighted)
+    totals = np.zeros(counts.shape[0])
+    np.add.at(totals, inverse, weights)
+    means = sums / np.maximum(totals, 1e-6)[:, None]
+    return np.hstack([means[inverse], np.log1p(counts[inverse])[:, None]])
+
+
+# --- files -----------------------------------------------------------------------------------
+
+def sidecar_path(path: str | os.PathLike[str]) -> Path:
+    """``models/x.skops`` -> ``models/x.json``."""
+    return Path(path).with_suffix(".json")
+
+
+def default_model_path() -> Path:
+    """``$NEWSCRAWL_MODEL`` if set, else the shipped ``models/newscrawl-blocks.skops``."""
+    env = os.environ.get(MODEL_ENV_VAR)
+    return Path(env) if env else _MODELS_DIR / DEFAULT_MODEL_FILENAME
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    import platform
+
+    import lxml.etree
+    import sklearn
+    import skops
+
+    return {"python": platform.python_version(), "sklearn": sklearn.__version__,
+            "numpy": np.__version__, "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)),
+            "skops": skops.__version__}
+
+
+def save_model(model: BlockModel, path: str | os.PathLike[str],
+               sidecar: Mapping[str, Any]) -> Path:
+    """Write ``model`` with skops and its sidecar ``<path>.json`` (hash and versions added)."""
+    import skops.io as sio
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    sio.dump(model, tmp)
+    os.replace(tmp, out)
+    sha = _sha256(out)
+    data = dict(sidecar)
+    data.update({"format": 1, "file": out.name, "sha256": sha, "bytes": out.stat().st_size,
+                 "versions": library_versions(),
+                 "model_version": data.get("model_version") or f"blocks-{sha[:12]}"})
+    side = sidecar_path(out)
+    side.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n",
+                    encoding="utf-8")
+    return out
+
+
+def _major_minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
+    """Load a model after checking its sidecar, hash, library version and contained types."""
+    import sklearn
+    import skops.io as sio
+
+    file = Path(path) if path is not None else default_model_path()
+    if not file.is_file():
+        raise ModelError(file, "no such model file")
+    size = file.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise ModelError(file, f"file too large ({size} bytes)")
+    side = sidecar_path(file)
+    try:
+        sidecar = json.loads(side.read_text(encoding="utf-8"))
+        if not isinstance(sidecar, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        raise ModelError(file, f"missing or unreadable sidecar {side.name}: {exc}") from None
+    if sidecar.get("sha256") != _sha256(file):
+        raise ModelError(file, "SHA-256 does not match the sidecar: file corrupt or tampered")
+    trained = str(sidecar.get("versions", {}).get("sklearn", "?"))
+    if _major_minor(trained) != _major_minor(sklearn.__version__):
+        raise ModelError(file, f"trained with scikit-learn {trained}, incompatible with "
+                               f"installed {sklearn.__version__}; retrain the model")
+    try:
+        untrusted = sio.get_untrusted_types(file=file)
+    except Exception as exc:
+        raise ModelError(file, f"corrupt skops file: {exc}") from None
+    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unknown:
+        raise ModelError(file, f"untrusted types in file: {', '.join(unknown[:10])}")
+    try:
+        model = sio.load(file, trusted=list(untrusted))
+    except Exception as exc:
+        raise ModelError(file, f"corrupt skops file: {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, BlockModel) or not hasattr(model, "stage1_"):
+        raise ModelError(file, f"not a fitted BlockModel but {type(model).__name__}")
+    model.model_version_ = str(sidecar.get("model_version") or sidecar["sha256"][:12])
+    return model
+
+
+def model_version(model: BlockModel) -> str | None:
+    return getattr(model, "model_version_", None)
+
+
+def default_model() -> BlockModel:
+    """The default model, loaded once per process (raises :class:`ModelError`)."""
+    path = str(default_model_path())
+    model = _DEFAULT.get(path)
+    if model is None:
+        with _DEFAULT_LOCK:
+            model = _DEFAULT.get(path)
+            if model is None:
+                model = load_model(path)
+                _DEFAULT[path] = model
+    return model

@@ -1,0 +1,353 @@
+"""Training: labelled pages in (hand-written fixtures and weak-labelled corpus pages), a fitted
+:class:`~classifier.model.BlockModel` plus its sidecar out.
+
+Corpus pages (``<corpus>/pages/<id>.html.gz`` + ``gold.jsonl``) are turned into labelled
+fixtures by :mod:`classifier.weak_labels` and cached outside the repository (default
+``~/.cache/newscrawl/weak-labels``), keyed by the page's and the labeller's hash.
+Cross-validation groups pages by template / site so no site is in both train and test.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from classifier.features import FEATURE_VERSION, PageFeatures, page_features
+from classifier.fixtures import LabelledPage, iter_fixtures, read_fixture
+from classifier.model import BlockModel, save_model
+from classifier.types import CONTENT, LABELS, NAVIGATION
+
+__all__ = ["TrainingPage", "corpus_pages", "cross_validate", "fixture_pages", "main", "train"]
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+#: Corpora the shipped model may learn from (the others are for evaluation only).
+TRAINABLE_CORPORA = frozenset({"fundus", "readability"})
+_LICENCES = {"fundus": "MIT repository; pages (c) publishers",
+             "readability": "Apache-2.0 repository (NOTICE kept); pages (c) publishers",
+             "fixtures": "project's own hand-written pages"}
+
+
+@dataclass(slots=True)
+class TrainingPage:
+    """One page ready for the model: its features, labels, CV group and provenance."""
+
+    features: PageFeatures
+    labels: tuple[str, ...]
+    group: str
+    source: str
+    body: str
+    page: LabelledPage
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("NEWSCRAWL_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "newscrawl" / "weak-labels"
+
+
+def _to_training(page: LabelledPage, group: str, source: str) -> TrainingPage:
+    return TrainingPage(page_features(page.segmentation), page.labels, group, source,
+                        page.body, page)
+
+
+def fixture_pages(root: str | Path) -> list[TrainingPage]:
+    """Hand-written fixtures under ``root``, grouped by template."""
+    out = []
+    for path in iter_fixtures(root):
+        if any(part.startswith("_") for part in path.parts):
+            continue  # tool folders such as fixtures/_tools
+        page = read_fixture(path)
+        out.append(_to_training(page, f"template:{page.template}", "fixtures"))
+    return out
+
+
+# --- weak labels -----------------------------------------------------------------------------
+
+def _weak_labeller() -> tuple[Callable[..., Any] | None, str]:
+    """The weak labeller of :mod:`classifier.weak_labels`, or the built-in fallback."""
+    try:
+        from classifier import weak_labels
+    except ImportError:
+        return None, "builtin-1"
+    func = getattr(weak_labels, "label_page", None) or getattr(weak_labels, "weak_label", None)
+    version = str(getattr(weak_labels, "__version__", getattr(weak_labels, "VERSION", "1")))
+    return func, f"weak_labels-{version}"
+
+
+def _shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
+
+
+def builtin_weak_labels(html: str | bytes, gold_body: str, *, title: str | None = None,
+                        encoding: str | None = None) -> dict[str, str]:
+    """Fallback labeller: blocks whose word trigrams are mostly in the gold body are content,
+    the headline too; everything else is navigation. Returns ``{block path: label}``."""
+    from classifier.segmentation import segment
+
+    seg = segment(html, encoding=encoding)
+    gold_words = [w.lower() for w in _WORD.findall(gold_body)]
+    gold = _shingles(gold_words)
+    gold_text = " ".join(gold_words)
+    title_words = [w.lower() for w in _WORD.findall(title or "")]
+    labels: dict[str, str] = {}
+    for block in seg.blocks:
+        words = [w.lower() for w in _WORD.findall(block.text)]
+        if not words:
+            continue
+        if len(words) < 4:
+            hit = f" {' '.join(words)} " in f" {gold_text} " and len(words) >= 2
+        else:
+            grams = _shingles(words)
+            hit = sum(g in gold for g in grams) / len(grams) >= 0.6
+        if hit or (title_words and words == title_words):
+            labels[block.path] = CONTENT
+        elif block.path not in labels:
+            labels[block.path] = NAVIGATION
+    return labels
+
+
+def corpus_pages(corpus: str | Path, *, cache_dir: str | Path | None = None,
+                 limit: int | None = None, progress: bool = False) -> list[TrainingPage]:
+    """Weak-labelled pages of one corpus folder (``gold.jsonl`` + ``pages/``)."""
+    from classifier.fixtures import write_fixture
+
+    root = Path(corpus)
+    name = root.name
+    labeller, labeller_version = _weak_labeller()
+    cache = Path(cache_dir) if cache_dir else _cache_dir()
+    rows = [json.loads(line) for line in (root / "gold.jsonl").read_text("utf-8").splitlines()
+            if line.strip()]
+    if limit is not None:
+        rows = rows[:limit]
+    out = []
+    for row in _progress(rows, f"weak labels {name}", progress):
+        page_file = root / "pages" / f"{row['id']}.html.gz"
+        if not page_file.is_file() or not row.get("body"):
+            continue
+        data = gzip.decompress(page_file.read_bytes())
+        encoding = "utf-8" if name == "fundus" else None
+        key = hashlib.sha256(data + row["body"].encode() + labeller_version.encode()).hexdigest()
+        cached = cache / name / f"{row['id']}-{key[:16]}.html"
+        if not cached.is_file():
+            try:
+                if labeller is not None:
+                    labels = labeller(data, row["body"], title=row.get("title"),
+                                      encoding=encoding)
+                else:
+                    labels = builtin_weak_labels(data, row["body"], title=row.get("title"),
+                                                 encoding=encoding)
+                if isinstance(labels, LabelledPage):
+                    page = labels
+                else:
+                    write_fixture(cached, data, labels, url=row.get("url"),
+                                  template=_site(row), source=f"{name}:{row['id']}",
+                                  license=_LICENCES.get(name), encoding=encoding)
+                    page = read_fixture(cached)
+            except Exception as exc:  # one bad page must not stop training
+                logger.warning("skipping %s/%s: %s", name, row["id"], exc)
+                continue
+        else:
+            page = read_fixture(cached)
+        if not page.labels or CONTENT not in page.labels:
+            continue
+        out.append(_to_training(page, f"site:{_site(row)}", name))
+    return out
+
+
+def _site(row: dict[str, Any]) -> str:
+    if row.get("publisher_key"):
+        return str(row["publisher_key"])
+    host = urlsplit(row.get("url") or "").hostname or str(row.get("id"))
+    return host.removeprefix("www.")
+
+
+def _progress(items: Sequence[Any], desc: str, enabled: bool) -> Iterable[Any]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+    return tqdm(items, desc=desc, file=sys.stderr, leave=False)
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+def _shingle_pr(pred: str, gold: str) -> tuple[float | None, float | None]:
+    def grams(text: str) -> Counter[tuple[str, ...]]:
+        words = _WORD.findall(text)
+        return Counter(tuple(words[i:i + 4]) for i in range(max(0, len(words) - 3)))
+    p, g = grams(pred), grams(gold)
+    if not p and not g:
+        return 1.0, 1.0
+    common = sum((p & g).values())
+    return (common / sum(p.values()) if p else None), (common / sum(g.values()) if g else None)
+
+
+def block_report(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Per-class precision / recall / F1 / support and the confusion matrix."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(LABELS),
+                                                 zero_division=0)
+    report: dict[str, Any] = {label: {"precision": round(float(p[i]), 4),
+                                      "recall": round(float(r[i]), 4),
+                                      "f1": round(float(f[i]), 4), "support": int(s[i])}
+                              for i, label in enumerate(LABELS)}
+    report["confusion"] = confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist()
+    return report
+
+
+def _body_of(page: TrainingPage, labels: Sequence[str]) -> str:
+    return "\n\n".join(b.text for b, label in zip(page.page.blocks, labels, strict=True)
+                       if label == CONTENT)
+
+
+def cross_validate(pages: Sequence[TrainingPage], params: dict[str, Any], *, folds: int = 4,
+                   progress: bool = False) -> dict[str, Any]:
+    """Grouped CV: block scores per source and the article-body shingle F1 per source."""
+    groups = [p.group for p in pages]
+    n_splits = min(folds, len(set(groups)))
+    if n_splits < 2:
+        return {}
+    preds: list[list[str]] = [[] for _ in pages]
+    splits = list(GroupKFold(n_splits=n_splits).split(np.zeros(len(pages)), groups=groups))
+    for train_idx, test_idx in _progress(splits, "cross-validation", progress):
+        model = BlockModel(**params).fit([pages[i].features for i in train_idx],
+                                         [pages[i].labels for i in train_idx],
+                                         groups=[groups[i] for i in train_idx])
+        for i in test_idx:
+            preds[i] = list(model.predict([pages[i].features]))
+    report: dict[str, Any] = {"folds": n_splits}
+    for source in sorted({p.source for p in pages}):
+        idx = [i for i, p in enumerate(pages) if p.source == source]
+        y_true = [lab for i in idx for lab in pages[i].labels]
+        y_pred = [lab for i in idx for lab in preds[i]]
+        entry = block_report(y_true, y_pred)
+        precisions, recalls = [], []
+        for i in idx:
+            prec, rec = _shingle_pr(_body_of(pages[i], preds[i]), pages[i].body)
+            if prec is not None:
+                precisions.append(prec)
+            if rec is not None:
+                recalls.append(rec)
+        mp = float(np.mean(precisions)) if precisions else 0.0
+        mr = float(np.mean(recalls)) if recalls else 0.0
+        entry["body"] = {"precision": round(mp, 4), "recall": round(mr, 4),
+                         "f1": round(2 * mp * mr / (mp + mr), 4) if mp + mr else 0.0,
+                         "pages": len(idx)}
+        report[source] = entry
+    return report
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+def _manifest(pages: Sequence[TrainingPage]) -> dict[str, Any]:
+    by_source: dict[str, list[str]] = {}
+    for page in pages:
+        path = page.page.path
+        data = Path(path).read_bytes() if path is not None and Path(path).is_file() else b""
+        digest = hashlib.sha256(data).hexdigest()
+        by_source.setdefault(page.source, []).append(digest)
+    out = {}
+    for source, digests in sorted(by_source.items()):
+        out[source] = {"pages": len(digests), "licence": _LICENCES.get(source, "unknown"),
+                       "manifest_sha256": hashlib.sha256("\n".join(sorted(digests))
+                                                         .encode()).hexdigest()}
+    return out
+
+
+def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] = (),
+          out: str | Path | None = None, seed: int = 0, params: dict[str, Any] | None = None,
+          cv_folds: int = 4, cache_dir: str | Path | None = None, progress: bool = True,
+          allow_any_corpus: bool = False, corpus_limit: int | None = None,
+          ) -> tuple[BlockModel, dict[str, Any]]:
+    """Train a model; save it (and its sidecar) to ``out`` when given.
+
+    Returns ``(model, sidecar)``. Corpora other than fundus / readability are refused unless
+    ``allow_any_corpus`` (they are evaluation data or not licensed for a shipped model).
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    pages: list[TrainingPage] = []
+    for root in fixtures:
+        pages += fixture_pages(root)
+    for corpus in corpora:
+        name = Path(corpus).name
+        if name == "scrapinghub":
+            raise ValueError("scrapinghub is evaluation data: never train on it")
+        if name not in TRAINABLE_CORPORA and not allow_any_corpus:
+            raise ValueError(f"corpus {name!r} may not be used for a shipped model "
+                             "(pass allow_any_corpus for experiments)")
+        pages += corpus_pages(corpus, cache_dir=cache_dir, progress=progress,
+                              limit=corpus_limit)
+    if not pages:
+        raise ValueError("no training pages found")
+    model_params = {"random_state": seed, **(params or {})}
+    cv = cross_validate(pages, model_params, folds=cv_folds, progress=progress) if cv_folds else {}
+    model = BlockModel(**model_params).fit([p.features for p in pages],
+                                           [p.labels for p in pages],
+                                           groups=[p.group for p in pages])
+    label_counts = Counter(lab for p in pages for lab in p.labels)
+    sidecar: dict[str, Any] = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": seed,
+        "labels": list(LABELS),
+        "feature_version": FEATURE_VERSION,
+        "n_features": int(model.n_features_in_),
+        "model_params": model.get_params(),
+        "training_data": _manifest(pages),
+        "block_counts": {label: int(label_counts[label]) for label in LABELS},
+        "cross_validation": cv,
+    }
+    if out is not None:
+        save_model(model, out, sidecar)
+    return model, sidecar
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m classifier train",
+                                     description="Train the block model.")
+    parser.add_argument("--fixtures", action="append", default=[],
+                        help="folder (or file) of labelled fixtures; repeatable")
+    parser.add_argument("--corpus", action="append", default=[],
+                        help="corpus folder with gold.jsonl and pages/; repeatable")
+    parser.add_argument("--out", required=True, help="model file to write (.skops)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cv-folds", type=int, default=4, help="0 skips cross-validation")
+    parser.add_argument("--cache-dir", default=None, help="weak-label cache (outside the repo)")
+    parser.add_argument("--max-iter", type=int, default=None)
+    parser.add_argument("--no-second-stage", action="store_true")
+    parser.add_argument("--allow-any-corpus", action="store_true",
+                        help="experiments only: allow corpora not licensed for shipping")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    params: dict[str, Any] = {}
+    if args.max_iter:
+        params["max_iter"] = args.max_iter
+    if args.no_second_stage:
+        params["second_stage"] = False
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    _, sidecar = train(fixtures=args.fixtures, corpora=args.corpus, out=args.out,
+                       seed=args.seed, params=params, cv_folds=args.cv_folds,
+                       cache_dir=args.cache_dir, progress=not args.quiet,
+                       allow_any_corpus=args.allow_any_corpus)
+    print(json.dumps({"out": args.out, "training_data": sidecar["training_data"],
+                      "cross_validation": sidecar["cross_validation"]}, indent=2))
+    return 0

@@ -1,0 +1,193 @@
+"""``scrapy train``: retrain the block model on your fixtures (optionally with the base data)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.labelling.basedata import base_data, read_sidecar
+from crawler.labelling.cli import SHIPPED_MODEL, is_shipped_model
+
+logger = logging.getLogger(__name__)
+
+
+class Command(ScrapyCommand):
+    requires_project = False
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "INFO"}
+
+    def syntax(self) -> str:
+        return "FIXTURES... [--base] [-o MODEL] [--seed N]"
+
+    def short_desc(self) -> str:
+        return "Retrain the block model on labelled fixtures"
+
+    def long_desc(self) -> str:
+        return (
+            "Train a block model on the labelled fixtures (folders or files) given, optionally "
+            "together with the shipped model's own training data (--base, found from its "
+            "sidecar). Seeded and reproducible; writes MODEL, its JSON sidecar and a Markdown "
+            "model card. The shipped model is never overwritten unless --force."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", metavar="MODEL", default="my-model.skops",
+                            help="model file to write (default: my-model.skops)")
+        parser.add_argument("--base", action="store_true",
+                            help="also train on the shipped model's training data")
+        parser.add_argument("--base-model", metavar="PATH", default=str(SHIPPED_MODEL),
+                            help="model whose sidecar names the base data and parameters")
+        parser.add_argument("--corpora", metavar="DIR",
+                            help="folder of the base corpora (default: $NEWSCRAWL_SHARED/"
+                                 "corpora or ../shared/corpora)")
+        parser.add_argument("--base-limit", type=int, metavar="N",
+                            help="use at most N pages of each base corpus (quick runs)")
+        parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                            help="count each of your fixtures N times (weighs a few pages "
+                                 "against a large base set; default 1)")
+        parser.add_argument("--seed", type=int, default=None,
+                            help="random seed (default: the base model's, else 0)")
+        parser.add_argument("--cv-folds", type=int, default=4,
+                            help="grouped cross-validation folds in the model card; 0 skips it")
+        parser.add_argument("--max-iter", type=int, help="boosting rounds (default: base's)")
+        parser.add_argument("--threads", type=int,
+                            help="CPU threads for training (default: all)")
+        parser.add_argument("--cache-dir", help="weak-label cache for base corpora")
+        parser.add_argument("--force", action="store_true",
+                            help="allow overwriting the shipped model")
+        parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not args:
+            raise UsageError("give at least one fixture folder or file")
+        missing = [a for a in args if not Path(a).exists()]
+        if missing:
+            raise UsageError(f"no such fixture folder or file: {', '.join(missing)}",
+                             print_help=False)
+        if opts.repeat < 1:
+            raise UsageError("--repeat must be at least 1", print_help=False)
+        output = Path(opts.output)
+        if output.suffix != ".skops":
+            raise UsageError("the model file name must end in .skops", print_help=False)
+        if is_shipped_model(output) and not opts.force:
+            raise UsageError(f"{output} is the shipped model; write elsewhere (-o) or pass "
+                             "--force to replace it", print_help=False)
+        if opts.threads:
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(opts.threads):
+                self.exitcode = train_model(args, output, opts)
+        else:
+            self.exitcode = train_model(args, output, opts)
+
+
+def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> int:
+    """Train and save; return the exit code."""
+    from classifier import save_model, train
+
+    sources: list[str | Path] = [Path(f) for f in fixtures for _ in range(opts.repeat)]
+    corpora: list[str | Path] = []
+    params: dict[str, Any] = {}
+    seed = opts.seed
+    base_info: dict[str, Any] | None = None
+    try:
+        base = base_data(opts.base_model, opts.corpora)
+    except FileNotFoundError as exc:
+        if opts.base:
+            raise UsageError(f"--base: {exc}", print_help=False) from exc
+        base = None
+    if base is not None:  # the base model's hyper-parameters keep retrained models comparable
+        params = {k: v for k, v in base.params.items() if k != "random_state"}
+        if seed is None:
+            seed = base.sidecar.get("seed")
+    if opts.base and base is not None:
+        for problem in base.missing:
+            logger.warning("base data not found: %s (the model will differ from a full "
+                           "retrain)", problem)
+        sources = [*base.fixtures, *sources]
+        corpora = list(base.corpora)
+        base_info = base.summary()
+    if opts.max_iter:
+        params["max_iter"] = opts.max_iter
+    seed = int(seed or 0)
+    print(f"training on {len(fixtures)} fixture source(s) x{opts.repeat}"
+          + (f" + base data ({', '.join(str(p) for p in [*base.fixtures, *base.corpora])})"
+             if base_info and base is not None else "")
+          + f", seed {seed}", flush=True)
+    started = time.monotonic()
+    try:
+        model, sidecar = train(fixtures=sources, corpora=corpora, seed=seed, params=params,
+                               cv_folds=opts.cv_folds, cache_dir=opts.cache_dir,
+                               progress=not opts.quiet, corpus_limit=opts.base_limit)
+    except ValueError as exc:
+        logger.error("training failed: %s", exc)
+        return 1
+    sidecar = {
+        **sidecar,
+        "trained_by": "scrapy train",
+        "user_fixtures": [str(Path(f)) for f in fixtures],
+        "repeat": opts.repeat,
+        "base": base_info,
+        "training_seconds": round(time.monotonic() - started, 1),
+    }
+    save_model(model, output, sidecar)
+    sidecar = read_sidecar(output) or sidecar  # now with the file hash and library versions
+    card = output.with_suffix(".md")
+    card.write_text(model_card(output, sidecar), encoding="utf-8")
+    print(f"wrote {output}, {output.with_suffix('.json')} and {card} "
+          f"in {sidecar['training_seconds']} s")
+    print(json.dumps({"training_data": sidecar.get("training_data"),
+                      "block_counts": sidecar.get("block_counts")}, indent=1))
+    print(f"compare it with: scrapy evaluate --model {_shown(SHIPPED_MODEL)} --against "
+          f"{output} {' '.join(fixtures)}")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def model_card(path: Path, sidecar: dict[str, Any]) -> str:
+    """A short Markdown model card from the sidecar."""
+    lines = [f"# Model card: {path.name}", "",
+             f"- trained by `scrapy train` at {sidecar.get('created_at')}, seed "
+             f"{sidecar.get('seed')}, {sidecar.get('training_seconds')} s",
+             f"- your fixtures: {', '.join(sidecar.get('user_fixtures', []))} "
+             f"(each counted {sidecar.get('repeat')}x)"]
+    base = sidecar.get("base")
+    if base:
+        lines.append(f"- base data of {base.get('model')} ({base.get('model_version')}): "
+                     f"{', '.join(base.get('used', [])) or 'none found'}")
+        if base.get("missing"):
+            lines.append(f"- base data missing: {'; '.join(base['missing'])}")
+    lines += ["", "## Training data", "", "| source | pages | licence |", "|---|---|---|"]
+    for source, info in sorted((sidecar.get("training_data") or {}).items()):
+        lines.append(f"| {source} | {info.get('pages')} | {info.get('licence')} |")
+    lines += ["", "## Blocks per label", ""]
+    lines += [f"- {label}: {count}" for label, count in (sidecar.get("block_counts") or {}).items()]
+    cv = sidecar.get("cross_validation") or {}
+    if cv:
+        lines += ["", f"## Grouped cross-validation ({cv.get('folds')} folds, by template / site)",
+                  "", "| source | class | precision | recall | F1 |", "|---|---|---|---|---|"]
+        for source, entry in sorted((k, v) for k, v in cv.items() if isinstance(v, dict)):
+            for label, scores in entry.items():
+                if isinstance(scores, dict) and "precision" in scores and label != "body":
+                    lines.append(f"| {source} | {label} | {_fmt(scores['precision'])} | "
+                                 f"{_fmt(scores['recall'])} | {_fmt(scores['f1'])} |")
+    lines += ["", f"Versions: {json.dumps(sidecar.get('versions', {}))}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Extraction pipeline: page item -> article item, in a process pool off the reactor.
+
+The CPU work of one page (classifier, metadata, paywall) runs in :func:`build_article`
+inside a worker process, so downloads never wait behind it. A crashed, hung or failing
+worker costs only the pages it held: they are dropped with a counted reason, the pool is
+rebuilt and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any
+
+import lxml.html
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from crawler.constants import EXTRACT_TIMEOUT_S, MAX_PAGE_BYTES
+from crawler.discovery.links import PageSignals, page_signals
+from crawler.items import PRIVATE_KEY, content_hash, is_page_item, utc_now_iso
+from crawler.metadata import extract_metadata, normalise_date
+from crawler.paywall import paywall_status
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+__all__ = ["ExtractionPipeline", "build_article"]
+
+log = logging.getLogger(__name__)
+
+
+def _parse_tree(text: str) -> Any:
+    parser = lxml.html.HTMLParser(encoding="utf-8", recover=True, no_network=True,
+                                  huge_tree=False, remove_comments=True)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def build_article(page: dict[str, Any], with_blocks: bool = False) -> dict[str, Any]:
+    """The article item for one page item (runs in a worker process; no Scrapy here).
+
+    The ``_newscrawl_page`` key carries what validation needs (signals, content share,
+    warnings) and is removed there.
+    """
+    import classifier  # here, not at module top: the crawl process never needs sklearn
+
+    url: str = page["url"]
+    raw: bytes = page["body"]
+    meta: dict[str, Any] = page.get("meta") or {}
+    art = classifier.extract(raw, url, encoding=page.get("encoding"))
+    text, _encoding = classifier.decode_html(raw, page.get("encoding"))
+    tree = _parse_tree(text)
+    md = extract_metadata(tree, url, body_text=art.body) if tree is not None else {}
+    news = meta.get("newscrawl_news") or {}
+    paywall = paywall_status(jsonld=md.get("jsonld"), body=art.body, tree=tree,
+                             paywall_texts=[b.text for b in art.paywall_blocks])
+    total = sum(len(b.text) for b in art.blocks) or 1
+    content = sum(len(b.text) for b in art.blocks_labelled(classifier.CONTENT))
+    item: dict[str, Any] = {
+        "url": url,
+        "canonical_url": md.get("canonical_url") or url,
+        "site": page.get("site"),
+        "title": md.get("title") or news.get("title") or art.title,
+        "authors": md.get("authors") or [],
+        "published": md.get("published") or normalise_date(news.get("publication_date"))
+        or normalise_date(meta.get("newscrawl_published")),
+        "modified": md.get("modified") or normalise_date(meta.get("newscrawl_lastmod")),
+        "language": md.get("language") or art.language,
+        "description": md.get("description"),
+        "image": md.get("image"),
+        "section": md.get("section"),
+        "keywords": md.get("keywords") or [k.strip() for k in
+                                           str(news.get("keywords") or "").split(",") if k.strip()],
+        "body": art.body,
+        "paywall": paywall,
+        "fetched_at": page.get("fetched_at") or utc_now_iso(),
+        "content_hash": content_hash(art.body),
+        "model": art.model_version,
+        "discovered_via": page.get("discovered_via"),
+    }
+    if with_blocks:
+        item["blocks"] = [{"text": b.text, "label": b.label, "score": round(b.score, 4)}
+                          for b in art.blocks]
+    signals = page_signals(tree) if tree is not None else PageSignals()
+    item[PRIVATE_KEY] = {
+        "verdict": signals.verdict,
+        "content_share": content / total,
+        "warnings": list(art.warnings),
+        "news": bool(news),
+    }
+    return item
+
+
+_WARM_UP_PAGE = b"<html><body><article><p>Warm-up page.</p></article></body></html>"
+
+
+def warm_up() -> None:
+    """Import the classifier and load its model in a worker before real pages arrive."""
+    import classifier
+
+    classifier.extract(_WARM_UP_PAGE, "http://warm-up.invalid/")
+
+
+def _pool_size(setting: int) -> int:
+    return setting if setting > 0 else max(1, os.cpu_count() or 1)
+
+
+class ExtractionPipeline:
+    """Turns page items into article items (other items pass through unchanged)."""
+
+    def __init__(self, crawler: Crawler, *, workers: int, timeout: float,
+                 with_blocks: bool, max_page_bytes: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = workers
+        self.timeout = timeout
+        self.with_blocks = with_blocks
+        self.max_page_bytes = max_page_bytes
+        self._executor: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        s = crawler.settings
+        if not s.getbool("NEWSCRAWL_EXTRACT_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_EXTRACT_ENABLED is off")
+        return cls(crawler, workers=s.getint("NEWSCRAWL_EXTRACT_WORKERS", 0),
+                   timeout=s.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", EXTRACT_TIMEOUT_S),
+                   with_blocks=s.getbool("NEWSCRAWL_ITEM_BLOCKS", False),
+                   max_page_bytes=s.getint("NEWSCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES))
+
+    # -- pool ---------------------------------------------------------------------------
+    def _new_executor(self) -> Executor:
+        if self.workers < 0:  # in-process thread: for debugging and monkeypatched tests
+            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscrawl-extract")
+        # forkserver: workers fork from a clean process, not from the threaded reactor
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["classifier", "crawler.pipelines.extraction"])
+        return ProcessPoolExecutor(max_workers=_pool_size(self.workers), mp_context=ctx)
+
+    async def open_spider(self) -> None:
+        self._executor = self._new_executor()
+        size = -1 if self.workers < 0 else _pool_size(self.workers)
+        self.stats.set_value("newscrawl/extract/workers", size)
+        # start every worker and load the model now, so the first pages do not wait for it
+        warming = [self._executor.submit(warm_up) for _ in range(max(size, 1))]
+        for future in warming:
+            try:
+                await self._await(future)
+            except Exception as exc:  # a broken model shows up again, per page, as drops
+                log.warning("extraction worker warm-up failed: %r", exc)
+                break
+
+    def close_spider(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _reset_pool(self, broken: Executor) -> None:
+        if self._executor is broken:
+            self._kill(broken)
+            self._executor = self._new_executor()
+            self.stats.inc_value("newscrawl/extract/pool_restarts")
+
+    @staticmethod
+    def _kill(executor: Executor) -> None:
+        processes = getattr(executor, "_processes", None) or {}
+        for proc in list(processes.values()):
+            proc.terminate()  # a hung worker never returns on its own
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _await(self, future: Future[Any]) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # a plain Twisted reactor: wait in a reactor thread instead
+            return await maybe_deferred_to_future(deferToThread(future.result, self.timeout))
+        return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+
+    async def _run(self, page: dict[str, Any]) -> dict[str, Any]:
+        for attempt in (1, 2):
+            executor = self._executor
+            assert executor is not None, "open_spider() was not called"
+            try:
+                return await self._await(executor.submit(build_article, page, self.with_blocks))
+            except BrokenProcessPool:
+                # a worker died (ours after a timeout, or a crash): rebuild, retry once
+                self._reset_pool(executor)
+                if attempt == 2:
+                    self._drop("extract_crashed", page)
+            except (TimeoutError, asyncio.TimeoutError):
+                self._reset_pool(executor)
+                self._drop("extract_timeout", page)
+        raise AssertionError("unreachable")
+
+    def _drop(self, reason: str, page: dict[str, Any], detail: str = "") -> None:
+        self.stats.inc_value(f"newscrawl/dropped/{reason}")
+        raise DropItem(f"{reason}: {page.get('url')} {detail}".rstrip())
+
+    async def process_item(self, item: Any) -> Any:
+        if not is_page_item(item):
+            return item
+        if len(item["body"]) > self.max_page_bytes:
+            self._drop("too_large", item, f"({len(item['body'])} bytes)")
+        try:
+            article = await self._run(item)
+        except DropItem:
+            raise
+        except Exception as exc:  # a bug or odd page in the worker: skip the page, not the crawl
+            log.warning("extraction failed on %s: %r", item.get("url"), exc)
+            self._drop("extract_failed", item, repr(exc))
+        self.stats.inc_value("newscrawl/extract/pages")
+        return article

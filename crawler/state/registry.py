@@ -1,0 +1,98 @@
+"""One crawl state per crawler, shared by the incremental middleware and the pipelines.
+
+The first component that asks builds it (at engine start, before the scheduler opens, so the
+JOBDIR guard can still clear a stale JOBDIR); it is closed on ``spider_closed``, after the
+item pipelines have closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from crawler.constants import TRANSIENT_DROP_REASONS
+from crawler.state.base import FetchInfo, StateStore
+from crawler.state.jobdir import guard_jobdir, mark_run_closed, mark_run_started
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+__all__ = ["CrawlState", "crawl_state", "open_store"]
+
+logger = logging.getLogger(__name__)
+
+_STATES: weakref.WeakKeyDictionary[Crawler, CrawlState | None] = weakref.WeakKeyDictionary()
+
+
+def open_store(settings) -> StateStore | None:
+    """The store the settings ask for: Redis when ``NEWSCRAWL_REDIS_URL`` is set, else
+    SQLite in ``NEWSCRAWL_STATE_DIR``, else none."""
+    redis_url = settings.get("NEWSCRAWL_REDIS_URL")
+    if redis_url:
+        from crawler.state.redis_store import RedisStateStore
+
+        return RedisStateStore.from_settings(settings)
+    state_dir = settings.get("NEWSCRAWL_STATE_DIR")
+    if state_dir:
+        from crawler.state.sqlite import SqliteStateStore
+
+        return SqliteStateStore(state_dir)
+    return None
+
+
+class CrawlState:
+    """The store plus what one crawl holds back until it is safe to record."""
+
+    def __init__(self, crawler: Crawler, store: StateStore) -> None:
+        self.crawler = crawler
+        self.store = store
+        self._lock = threading.Lock()
+        #: response URL -> what the article's fetch told us, until the article is written
+        #: (storage pipeline) or dropped (unchanged, not an article).
+        self._pending: dict[str, FetchInfo] = {}
+        self.jobdir = crawler.settings.get("JOBDIR")
+        self.jobdir_decision = guard_jobdir(self.jobdir)
+        crawler.signals.connect(self._opened, signal=signals.spider_opened)
+        crawler.signals.connect(self._dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self._closed, signal=signals.spider_closed)
+
+    def put_fetch(self, response_url: str, fetch: FetchInfo) -> None:
+        with self._lock:
+            self._pending[response_url] = fetch
+
+    def take_fetch(self, url: str | None) -> FetchInfo | None:
+        if not url:
+            return None
+        with self._lock:
+            return self._pending.pop(url, None)
+
+    def _opened(self) -> None:
+        mark_run_started(self.jobdir)
+
+    def _dropped(self, item: Any, response: Any, exception: Exception) -> None:
+        # A page dropped as unchanged or as a non-article needs no refetch while its
+        # lastmod / validators stay the same: nothing is lost by recording them now. A drop
+        # a later run may not repeat (extraction crash or timeout) records nothing.
+        url = item.get("url") if hasattr(item, "get") else None
+        fetch = self.take_fetch(url)
+        reason = str(exception).split(":", 1)[0].strip()
+        if fetch is not None and reason not in TRANSIENT_DROP_REASONS:
+            self.store.record_fetches([fetch])
+
+    def _closed(self, reason: str) -> None:
+        try:
+            mark_run_closed(self.jobdir, reason)
+        finally:
+            self.store.close()
+
+
+def crawl_state(crawler: Crawler) -> CrawlState | None:
+    """The crawl state of ``crawler`` (built on first use), or None when no store is set."""
+    if crawler not in _STATES:
+        store = open_store(crawler.settings)
+        _STATES[crawler] = CrawlState(crawler, store) if store is not None else None
+    return _STATES[crawler]

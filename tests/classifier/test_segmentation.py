@@ -1,0 +1,192 @@
+"""Segmentation: decoding, block granularity, broken markup, bounded work, caller's tree."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from classifier import decode_html, segment
+from classifier.constants import (
+    MAX_BLOCK_CHARS,
+    MAX_DEPTH,
+    MAX_INPUT_BYTES,
+    WARN_DEPTH_CAP,
+    WARN_EMPTY,
+    WARN_INPUT_CAP,
+    WARN_NODE_CAP,
+    WARN_TEXT_CAP,
+)
+
+PAGE = """<html lang="en"><head><title>Page</title><style>p{}</style></head><body>
+<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
+<article class="story"><h1>The headline</h1>
+<p>First <b>bold</b> paragraph with a <a href="/x">link</a>.</p>
+<div class="text">Own text one<br><br>own text two <p>inner</p> after inner</div>
+<p hidden>secret</p><p style="display: none">also secret</p>
+<script>var x = 1;</script><noscript>enable js</noscript><template><p>tpl</p></template>
+<figure><img src="a.jpg"><figcaption>A caption</figcaption></figure></article>
+<table><tr><td>cell one</td><th>cell two</th></tr></table>
+</body></html>"""
+
+
+def texts(html, **kw):
+    return [b.text for b in segment(html, **kw).blocks]
+
+
+def test_blocks_in_order_with_inline_merged():
+    assert texts(PAGE) == [
+        "Home", "World", "The headline", "First bold paragraph with a link.",
+        "Own text one", "own text two", "inner", "after inner", "A caption",
+        "cell one", "cell two",
+    ]
+
+
+def test_block_facts():
+    seg = segment(PAGE)
+    home, para = seg.blocks[0], seg.blocks[3]
+    assert home.tag == "li" and home.path == "/html/body/nav/ul/li[1]"
+    assert home.link_chars == len("Home") and home.n_links == 1
+    assert ("nav", ("site", "nav", "site-nav")) in home.ancestors
+    assert para.ancestor_tags[:2] == ("article", "body")
+    assert 0 < para.link_chars < len(para.text)
+    assert [b.index for b in seg.blocks] == list(range(len(seg.blocks)))
+    offsets = [b.offset for b in seg.blocks]
+    assert offsets == sorted(offsets) and offsets[0] == 0
+    tree = seg.root.getroottree()
+    assert tree.xpath(para.path)[0] is para.element
+
+
+def test_skipped_and_hidden_elements():
+    joined = " ".join(texts(PAGE))
+    for hidden in ("secret", "var x", "enable js", "tpl", "Page"):
+        assert hidden not in joined
+
+
+def test_single_br_joins_double_br_splits():
+    assert texts("<div>a<br>b<br><br>c</div>") == ["a b", "c"]
+
+
+def test_whitespace_normalised():
+    assert texts("<p>  a\n\t b\u00a0 c  </p>") == ["a b c"]
+
+
+def test_broken_markup():
+    found = texts("<p>one<p>two<div><li>three</b></i></table>four")
+    assert found[:2] == ["one", "two"]
+    assert "".join(found[2:]) == "threefour"
+
+
+def test_callers_tree_unchanged():
+    tree = lxml_html.fromstring(PAGE)
+    before = etree.tostring(tree)
+    snapshot = copy.deepcopy(tree)
+    seg = segment(tree)
+    assert len(seg.blocks) == 11
+    assert etree.tostring(tree) == before == etree.tostring(snapshot)
+    assert seg.blocks[0].element.getroottree().getroot() is tree
+
+
+def test_accepts_element_tree():
+    tree = lxml_html.fromstring(PAGE).getroottree()
+    assert len(segment(tree).blocks) == 11
+
+
+@pytest.mark.parametrize("html", ["", b"", "   ", b"\x00\x00", "<html></html>"])
+def test_empty_input(html):
+    seg = segment(html)
+    assert seg.blocks == ()
+    assert WARN_EMPTY in seg.warnings
+
+
+def test_deep_nesting_parsed_bounded():
+    html = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000
+    seg = segment(html)
+    assert WARN_DEPTH_CAP in seg.warnings
+
+
+def test_deep_nesting_built_tree_no_recursion():
+    root = etree.Element("html")
+    node = etree.SubElement(root, "body")
+    for _ in range(5_000):
+        node = etree.SubElement(node, "div")
+    node.text = "too deep"
+    seg = segment(root)
+    assert WARN_DEPTH_CAP in seg.warnings
+    assert all(b.depth <= MAX_DEPTH for b in seg.blocks)
+
+
+def test_many_siblings_node_cap():
+    html = "<body>" + "<p>x</p>" * 200_000
+    seg = segment(html)
+    assert WARN_NODE_CAP in seg.warnings or WARN_INPUT_CAP in seg.warnings
+    assert 0 < len(seg.blocks) <= 200_000
+
+
+def test_huge_text_node_capped():
+    seg = segment(b"<p>" + b"word " * (MAX_INPUT_BYTES // 4))
+    assert WARN_INPUT_CAP in seg.warnings
+    assert WARN_TEXT_CAP in seg.warnings
+    assert all(len(b.text) <= MAX_BLOCK_CHARS for b in seg.blocks)
+
+
+def test_binary_garbage_does_not_raise():
+    data = bytes(range(256)) * 50
+    seg = segment(data)
+    assert isinstance(seg.warnings, tuple)
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+TEXT = "Café déjà vu — “quoted”"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-8-sig"])
+def test_decode_bom(codec):
+    data = TEXT.encode(codec)
+    if codec == "utf-8":
+        data = b"\xef\xbb\xbf" + data
+    text, _ = decode_html(data, "iso-8859-1")
+    assert text == TEXT
+
+
+def test_decode_http_charset_wins_over_meta():
+    data = ('<meta charset="utf-8"><p>Привет</p>').encode("koi8-r")
+    text, used = decode_html(data, "koi8-r")
+    assert "Привет" in text and used == "koi8-r"
+
+
+def test_decode_meta_charset():
+    data = '<meta http-equiv="Content-Type" content="text/html; charset=shift_jis"><p>日本語のテキスト</p>'
+    text, used = decode_html(data.encode("shift_jis"))
+    assert "日本語のテキスト" in text and used == "shift_jis"
+
+
+def test_decode_latin1_header_on_utf8_bytes():
+    text, used = decode_html("<p>Café</p>".encode(), "ISO-8859-1")
+    assert "Café" in text and used == "utf-8"
+
+
+def test_decode_windows_1252_declared_as_latin1():
+    text, used = decode_html("<p>“quoted” Café</p>".encode("cp1252"), "iso-8859-1")
+    assert "“quoted” Café" in text and used == "cp1252"
+
+
+def test_decode_wrong_utf8_header_falls_back():
+    data = "<meta charset=windows-1252><p>Café</p>".encode("cp1252")
+    text, used = decode_html(data, "utf-8")
+    assert "Café" in text and used == "cp1252"
+
+
+def test_decode_sniffs_undeclared():
+    data = ("<p>" + "Съешь же ещё этих мягких французских булок. " * 20 + "</p>").encode("cp1251")
+    text, _ = decode_html(data)
+    assert "французских булок" in text
+
+
+def test_segment_bytes_uses_header():
+    seg = segment("<p>naïve</p>".encode("cp1252"), encoding="windows-1252")
+    assert seg.blocks[0].text == "naïve"
+    assert seg.encoding == "cp1252"

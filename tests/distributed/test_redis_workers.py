@@ -1,0 +1,56 @@
+"""Two Redis workers share one crawl: every article fetched and written exactly once."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.distributed.crawling import fetched_ok, run_workers, written
+from tests.distributed.site import Site, serve
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+ARTICLES = 200
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"no redis-server answers at {REDIS_URL}")
+    prefix = f"newscrawl-test-{uuid.uuid4().hex[:10]}"
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def test_two_workers_write_each_article_once(tmp_path: Path, redis_prefix: str) -> None:
+    site = Site(ARTICLES)
+    settings = (f"NEWSCRAWL_REDIS_URL={REDIS_URL}", f"NEWSCRAWL_REDIS_PREFIX={redis_prefix}",
+                "NEWSCRAWL_IDLE_TIMEOUT=2")
+    with serve(site) as url:
+        assert run_workers(url, tmp_path, 2, *settings) == [0, 0]
+        lines = written(tmp_path)
+        per_url = Counter(d["url"] for d in lines)
+        assert set(per_url) == {f"{url}a/{i}" for i in range(ARTICLES)}
+        assert max(per_url.values()) == 1
+        fetched = fetched_ok(site.requests)
+        assert all(fetched[f"/a/{i}"] == 1 for i in range(ARTICLES))
+
+        # the shared seen-store makes the next crawl write nothing
+        site.requests.clear()
+        assert run_workers(url, tmp_path, 2, *settings) == [0, 0]
+        assert len(written(tmp_path)) == ARTICLES
