@@ -58,14 +58,15 @@ def _model() -> Any:
 
 
 def _init_worker() -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
     import logging
+
+    from threadpoolctl import threadpool_limits
 
     logging.disable(logging.CRITICAL)  # extract logs its own last-resort catches; we count
     _STATE["corpus"] = _corpus()
     _STATE["model"] = _model()
+    # after the model import: threadpoolctl only limits libraries already loaded
+    threadpool_limits(limits=1)
 
 
 def page_for_seed(seed: int, corpus: list[bytes]) -> tuple[bytes, str | None]:
@@ -96,34 +97,38 @@ def _check(article: Any) -> str | None:
     return None
 
 
-def _run_one(data: bytes, charset: str | None) -> tuple[float, str | None]:
+def _run_one(data: bytes, charset: str | None) -> tuple[float, float, str | None]:
+    """(wall seconds, CPU seconds, problem or None); CPU time is what a busy machine does not
+    inflate, so the 2 s target is checked on it too."""
     from classifier import extract
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         problem = _check(extract(data, "https://fuzz.example/page", encoding=charset,
                                  model=_STATE["model"]))
     except Exception:
         problem = traceback.format_exc(limit=6)
-    return time.perf_counter() - start, problem
+    return time.perf_counter() - start, time.process_time() - cpu_start, problem
 
 
 def run_chunk(bounds: tuple[int, int]) -> dict[str, Any]:
     start, stop = bounds
-    failures, slowest, total_bytes = [], [], 0
+    failures, slowest, total_bytes, over, over_cpu = [], [], 0, 0, 0
     t0 = time.perf_counter()
     for seed in range(start, stop):
         data, charset = page_for_seed(seed, _STATE["corpus"])
         total_bytes += len(data)
-        elapsed, problem = _run_one(data, charset)
+        elapsed, cpu, problem = _run_one(data, charset)
         if problem:
             failures.append({"seed": seed, "problem": problem[-1500:]})
-        slowest.append((elapsed, seed, len(data)))
+        over += elapsed > SLOW_S
+        over_cpu += cpu > SLOW_S
+        slowest.append((cpu, elapsed, seed, len(data)))
         slowest = sorted(slowest, reverse=True)[:3]
     return {"chunk": start, "stop": stop, "pages": stop - start, "failures": failures,
-            "slowest": [{"seconds": round(s, 4), "seed": seed, "bytes": n}
-                        for s, seed, n in slowest],
-            "over_2s": sum(1 for s, _, _ in slowest if s > SLOW_S),
+            "slowest": [{"cpu": round(c, 4), "seconds": round(s, 4), "seed": seed, "bytes": n}
+                        for c, s, seed, n in slowest],
+            "over_2s": over, "over_2s_cpu": over_cpu,
             "bytes": total_bytes, "cpu_seconds": round(time.perf_counter() - t0, 3)}
 
 
@@ -136,10 +141,11 @@ def run_pathological() -> dict[str, Any]:
     rows = {}
     builders = {name: build for name, (build, _caps) in PATHOLOGICAL.items()} | extra
     for name, build in builders.items():
-        elapsed, problem = _run_one(build(), None)
-        rows[name] = {"seconds": round(elapsed, 3), "problem": problem}
-        flag = "SLOW" if elapsed > SLOW_S else ""
-        print(f"  {name:28} {elapsed:7.3f} s {flag} {problem or ''}", flush=True)
+        elapsed, cpu, problem = _run_one(build(), None)
+        rows[name] = {"seconds": round(elapsed, 3), "cpu": round(cpu, 3), "problem": problem}
+        flag = "SLOW" if cpu > SLOW_S else ""
+        print(f"  {name:28} {elapsed:7.3f} s wall {cpu:7.3f} s CPU {flag} {problem or ''}",
+              flush=True)
     return {"pathological": rows}
 
 
@@ -155,8 +161,9 @@ def summarise(log: Path) -> int:
     pages = sum(c["pages"] for c in chunks.values())
     failures = [f for c in chunks.values() for f in c["failures"]]
     slowest = sorted((s for c in chunks.values() for s in c["slowest"]),
-                     key=lambda s: -s["seconds"])[:5]
+                     key=lambda s: -s["cpu"])[:5]
     over = sum(c["over_2s"] for c in chunks.values())
+    over_cpu = sum(c["over_2s_cpu"] for c in chunks.values())
     cpu = sum(c["cpu_seconds"] for c in chunks.values())
     seeds = sorted(chunks)
     print(f"fuzzed pages: {pages} (seed chunks {seeds[0] if seeds else '-'}.."
@@ -164,21 +171,24 @@ def summarise(log: Path) -> int:
     print(f"uncaught exceptions / bad results: {len(failures)}")
     for failure in failures[:5]:
         print(f"  seed {failure['seed']}: {failure['problem'].splitlines()[-1]}")
-    print(f"pages over {SLOW_S:.0f} s: {over}")
-    print("slowest: " + ", ".join(f"{s['seconds']:.3f} s (seed {s['seed']}, {s['bytes']} B)"
-                                  for s in slowest))
+    print(f"pages over {SLOW_S:.0f} s: {over_cpu} of CPU time, {over} of wall time")
+    print("slowest (CPU / wall): " + ", ".join(
+        f"{s['cpu']:.3f} / {s['seconds']:.3f} s (seed {s['seed']}, {s['bytes']} B)"
+        for s in slowest))
     if pages:
         print(f"mean: {1000 * cpu / pages:.2f} ms/page of worker time")
-    slow_patho = {k: v for k, v in pathological.items() if v["seconds"] > SLOW_S}
+    slow_patho = {k: v for k, v in pathological.items() if v["cpu"] > SLOW_S}
     bad_patho = {k: v for k, v in pathological.items() if v["problem"]}
     if pathological:
-        worst = max(pathological.items(), key=lambda kv: kv[1]["seconds"])
+        worst = max(pathological.items(), key=lambda kv: kv[1]["cpu"])
         print(f"pathological pages: {len(pathological)}, failures {len(bad_patho)}, over "
-              f"{SLOW_S:.0f} s: {sorted(slow_patho)}; slowest {worst[0]} {worst[1]['seconds']} s")
+              f"{SLOW_S:.0f} s CPU: {sorted(slow_patho)}; slowest {worst[0]} "
+              f"{worst[1]['cpu']} s CPU")
     return 1 if failures or bad_patho else 0
 
 
 def main() -> int:
+    os.environ["OMP_NUM_THREADS"] = "1"  # inherited by the workers, before they load sklearn
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--count", type=int, default=100_000)
@@ -214,7 +224,7 @@ def main() -> int:
                 log.flush()
                 rate = i * args.chunk / (time.time() - t0)
                 print(f"chunk {record['chunk']}: {len(record['failures'])} failures, slowest "
-                      f"{record['slowest'][0]['seconds']:.3f} s [{i}/{len(todo)}, "
+                      f"{record['slowest'][0]['cpu']:.3f} s CPU [{i}/{len(todo)}, "
                       f"{rate:.0f} pages/s]", flush=True)
     return summarise(args.log)
 

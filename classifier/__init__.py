@@ -4,6 +4,7 @@ ad / paywall, and assemble the clean article.
 This package never imports Scrapy. The crawler uses only the names in ``__all__``.
 """
 
+from classifier.evaluation import corpus_scores, evaluate, shingle_scores
 from classifier.extraction import extract
 from classifier.fixtures import LabelledPage, read_fixture, write_fixture
 from classifier.model import BlockModel, ModelError, default_model, load_model, save_model
@@ -35,14 +36,17 @@ __all__ = [
     "Segmentation",
     "WeakLabelStats",
     "WeakLabelledPage",
+    "corpus_scores",
     "decode_html",
     "default_model",
+    "evaluate",
     "extract",
     "load_easylist",
     "load_model",
     "read_fixture",
     "save_model",
     "segment",
+    "shingle_scores",
     "train",
     "weak_label_corpus",
     "weak_label_page",

@@ -44,6 +44,15 @@ _CONTEXT_TAGS = ("nav", "header", "footer", "aside", "article", "main", "form", 
                  "table", "a", "figure", "blockquote", "section", "button", "select", "li",
                  "h1", "h2", "h3", "dialog", "label", "time", "address")
 _NO_MATCH_LEVEL = ANCESTOR_TOKEN_LEVELS + 4
+_SAMPLE_CHARS = 1_500
+_UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # approximates upper-case letters cheaply
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[.,;:!?]")
+#: Characters of a block searched for phrase cues (notices and labels are short).
+_CUE_CHARS = 400
+_HASH_CACHE: dict[str, int] = {}
+_LEVEL_CACHE: dict[tuple[str, ...], int] = {}
+_CACHE_LIMIT = 50_000
 
 _BASE_NAMES: list[str] = [
     "log_chars", "log_words", "mean_word_len", "upper_frac", "digit_frac", "punct_frac",
@@ -94,7 +103,25 @@ class PageFeatures:
 
 
 def _hash(token: str) -> int:
-    return zlib.crc32(token.encode("utf-8", "replace")) % (TOKEN_HASH_BUCKETS // 2)
+    bucket = _HASH_CACHE.get(token)
+    if bucket is None:
+        bucket = zlib.crc32(token.encode("utf-8", "replace")) % (TOKEN_HASH_BUCKETS // 2)
+        if len(_HASH_CACHE) < _CACHE_LIMIT:
+            _HASH_CACHE[token] = bucket
+    return bucket
+
+
+def _group_mask(tokens: tuple[str, ...]) -> int:
+    """Bit ``g`` set when ``tokens`` match class-cue group ``g`` (cached: pages repeat them)."""
+    mask = _LEVEL_CACHE.get(tokens)
+    if mask is None:
+        mask = 0
+        for group, (_, vocabulary) in enumerate(CLASS_CUES):
+            if not vocabulary.isdisjoint(tokens):
+                mask |= 1 << group
+        if len(_LEVEL_CACHE) < _CACHE_LIMIT:
+            _LEVEL_CACHE[tokens] = mask
+    return mask
 
 
 def _class_levels(block: Block) -> list[int]:
@@ -104,8 +131,11 @@ def _class_levels(block: Block) -> list[int]:
     for level, tokens in enumerate(chain):
         if not tokens:
             continue
-        for group, (_, vocabulary) in enumerate(CLASS_CUES):
-            if levels[group] == _NO_MATCH_LEVEL and any(t in vocabulary for t in tokens):
+        mask = _group_mask(tokens)
+        if not mask:
+            continue
+        for group in range(len(CLASS_CUES)):
+            if mask >> group & 1 and levels[group] == _NO_MATCH_LEVEL:
                 levels[group] = level
     return levels
 
@@ -199,18 +229,19 @@ def page_features(seg: Segmentation) -> PageFeatures:
         row = X[i]
         text = b.text
         chars = len(text)
-        words = _WORD.findall(text)
+        # Character and word ratios from a bounded sample: long blocks cost no more.
+        sample = text[:_SAMPLE_CHARS]
+        low = sample.lower()
+        words = lower_words = _WORD.findall(low)
         n_words = len(words)
-        lower_words = [w.lower() for w in words]
-        letters = sum(c.isalpha() for c in text) or 1
-        punct = sum(1 for c in text if c in ".,;:!?")
+        n_sample = len(sample)
         row[0] = math.log1p(chars)
-        row[1] = math.log1p(n_words)
-        row[2] = (sum(len(w) for w in words) / n_words) if n_words else 0.0
-        row[3] = sum(c.isupper() for c in text) / letters
-        row[4] = sum(c.isdigit() for c in text) / chars
-        row[5] = punct / chars
-        row[6] = text.count(",") / (n_words or 1)
+        row[1] = math.log1p(n_words * chars / n_sample)
+        row[2] = (sum(map(len, words)) / n_words) if n_words else 0.0
+        row[3] = len(_UPPER.findall(sample)) / n_sample
+        row[4] = len(_DIGIT.findall(sample)) / n_sample
+        row[5] = len(_PUNCT.findall(sample)) / n_sample
+        row[6] = sample.count(",") / (n_words or 1)
         row[7] = len(_SENTENCE_END.findall(text))
         row[8] = float(text.rstrip("\"'”’») ")[-1:] in ".!?。！？:")
         row[9] = float(text[:1].isupper())
@@ -219,7 +250,7 @@ def page_features(seg: Segmentation) -> PageFeatures:
         row[12] = b.n_links / (n_words or 1)
         row[13] = math.log1p(b.n_images)
         row[14] = math.log1p(b.n_inline)
-        row[15] = (sum(w in STOPWORDS for w in lower_words) / n_words) if n_words else 0.0
+        row[15] = sum(map(STOPWORDS.__contains__, words)) / n_words if n_words else 0.0
         row[16] = float(bool(_PRICE.search(text)))
         row[17] = float(bool(_DATE.search(text)))
         row[18] = float(any(c in text for c in "|•·»›"))
@@ -257,9 +288,10 @@ def page_features(seg: Segmentation) -> PageFeatures:
         for g, level in enumerate(_class_levels(b)):
             row[base + g] = level
         base = _BASE_INDEX[f"phrase={PHRASE_CUES[0][0]}"]
-        low = text[:2000].lower()
+        cue_text = low[:_CUE_CHARS]
         for g, (_, pattern) in enumerate(PHRASE_CUES):
-            row[base + g] = float(bool(pattern.search(low)))
+            if pattern.search(cue_text):
+                row[base + g] = 1.0
         for token in b.tokens:
             row[own_base + _hash(token)] += 1.0
         for level, (tag, tokens) in enumerate(b.ancestors[:ANCESTOR_TOKEN_LEVELS]):

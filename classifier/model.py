@@ -35,26 +35,7 @@ __all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "l
 #: Types a model file may contain; anything else makes ``load_model`` refuse the file.
 TRUSTED_TYPES: tuple[str, ...] = (
     "classifier.model.BlockModel",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn._loss.loss.HalfMultinomialLoss",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn._loss.link.MultinomialLogit",
-    "sklearn._loss.link.Interval",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss._loss.CyHalfMultinomialLoss",
-    "sklearn._loss._loss.CyHalfBinomialLoss",
-    "sklearn.utils._bunch.Bunch",
-    "numpy.dtype",
-    "numpy.ndarray",
-    "numpy.float64",
-    "numpy.int64",
-    "numpy.random._mt19937.MT19937",
-    "numpy.random.mtrand.RandomState",
-    "builtins.slice",
-    "builtins.tuple",
-    "collections.OrderedDict",
+    "classifier.model.TreeEnsemble",
 )
 
 _CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -81,11 +62,12 @@ class BlockModel(ClassifierMixin, BaseEstimator):
     is trained on out-of-fold stage 1 probabilities.
     """
 
-    def __init__(self, *, max_iter: int = 120, learning_rate: float = 0.12,
+    def __init__(self, *, max_iter: int = 80, learning_rate: float = 0.15,
                  max_leaf_nodes: int = 31, min_samples_leaf: int = 20,
-                 l2_regularization: float = 1.0, second_stage: bool = True, n_folds: int = 3,
+                 l2_regularization: float = 1.0, second_stage: bool = True, n_folds: int = 2,
                  class_weight: str | None = "sqrt", length_weight: bool = True,
-                 navigation_sample: float = 0.4, random_state: int = 0) -> None:
+                 navigation_sample: float = 0.3, stage2_max_iter: int | None = 50,
+                 random_state: int = 0) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -96,15 +78,20 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.length_weight = length_weight
         self.navigation_sample = navigation_sample
+        self.stage2_max_iter = stage2_max_iter
         self.random_state = random_state
 
     # --- training ----------------------------------------------------------------------------
-    def _booster(self) -> HistGradientBoostingClassifier:
+    def _booster(self, max_iter: int | None = None) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=self.learning_rate,
+            max_iter=max_iter or self.max_iter, learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization, early_stopping=False,
             random_state=self.random_state)
+
+    def _fit_booster(self, X: np.ndarray, y: np.ndarray, weights: np.ndarray,
+                     max_iter: int | None = None) -> TreeEnsemble:
+        return TreeEnsemble(self._booster(max_iter).fit(X, y, sample_weight=weights))
 
     def _weights(self, y: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         counts = np.bincount(y, minlength=len(LABELS)).astype(float)
@@ -140,14 +127,14 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         rows = self._sample_rows(y)
         self.classes_ = np.array(LABELS)
         self.n_features_in_ = X.shape[1]
-        self.stage1_ = self._booster().fit(X[rows], y[rows], sample_weight=weights[rows])
-        self.stage2_: HistGradientBoostingClassifier | None = None
+        self.stage1_ = self._fit_booster(X[rows], y[rows], weights[rows])
+        self.stage2_: TreeEnsemble | None = None
         if self.second_stage:
             oof = self._out_of_fold(pages, X, y, weights, groups, rows)
             context = np.vstack([np.hstack([p.X, _context_features(p, probs)])
                                  for p, probs in zip(pages, oof, strict=True)])
-            self.stage2_ = self._booster().fit(context[rows], y[rows],
-                                               sample_weight=weights[rows])
+            self.stage2_ = self._fit_booster(context[rows], y[rows], weights[rows],
+                                             self.stage2_max_iter)
         return self
 
     def _sample_rows(self, y: np.ndarray) -> np.ndarray:
@@ -175,7 +162,7 @@ class BlockModel(ClassifierMixin, BaseEstimator):
             used[rows] = True
             for train, test in GroupKFold(n_splits=n_splits).split(X, y, row_groups):
                 train = train[used[train]]
-                booster = self._booster().fit(X[train], y[train], sample_weight=weights[train])
+                booster = self._fit_booster(X[train], y[train], weights[train])
                 probs[test] = _full_proba(booster, X[test])
         bounds = np.cumsum([0, *sizes])
         return [probs[a:b] for a, b in itertools.pairwise(bounds)]
@@ -199,12 +186,98 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_)[self.predict_proba(pages).argmax(axis=1)]
 
 
-def _full_proba(booster: HistGradientBoostingClassifier, X: np.ndarray) -> np.ndarray:
-    """predict_proba with a column for every label, even ones missing from training."""
-    raw = booster.predict_proba(X)
+def _full_proba(forest: TreeEnsemble, X: np.ndarray) -> np.ndarray:
+    """Probabilities with a column for every label, even ones missing from training."""
     out = np.zeros((X.shape[0], len(LABELS)))
-    out[:, booster.classes_.astype(int)] = raw
+    out[:, forest.classes] = forest.predict_proba(X)
     return out
+
+
+class TreeEnsemble:
+    """A fitted gradient-boosting classifier reduced to flat numpy arrays.
+
+    Made from a ``HistGradientBoostingClassifier`` (numerical features) right after fitting,
+    so a model file holds a handful of arrays instead of hundreds of tree objects (fast, safe
+    loading), and prediction walks every (block, tree) pair at once in numpy: the same
+    probabilities as scikit-learn (see the tests), without its per-tree overhead.
+    """
+
+    def __init__(self, booster: HistGradientBoostingClassifier) -> None:
+        nodes, roots, tree_class = [], [], []
+        offset = 0
+        n_outputs = int(booster.n_trees_per_iteration_)
+        for iteration in booster._predictors:
+            for k, predictor in enumerate(iteration):
+                tree = predictor.nodes
+                nodes.append(tree)
+                roots.append(offset)
+                tree_class.append(k)
+                offset += tree.shape[0]
+        allnodes = np.concatenate(nodes)
+        shift = np.repeat(np.array(roots, dtype=np.int64), [t.shape[0] for t in nodes])
+        self.classes = np.asarray(booster.classes_).astype(np.int64)
+        self.feature = allnodes["feature_idx"].astype(np.int64)
+        self.threshold = allnodes["num_threshold"].astype(np.float64)
+        self.missing_left = allnodes["missing_go_to_left"].astype(bool)
+        self.left = allnodes["left"].astype(np.int64) + shift
+        self.right = allnodes["right"].astype(np.int64) + shift
+        self.is_leaf = allnodes["is_leaf"].astype(bool)
+        self.value = allnodes["value"].astype(np.float64)
+        self.roots = np.array(roots, dtype=np.int64)
+        self.depth = int(allnodes["depth"].max()) + 1
+        self.tree_output = np.zeros((len(roots), n_outputs))
+        self.tree_output[np.arange(len(roots)), tree_class] = 1.0
+        self.baseline = np.asarray(booster._baseline_prediction, dtype=np.float64).reshape(1, -1)
+
+    def validate(self) -> None:
+        """Refuse arrays that do not form trees (a crafted file): raises ``ValueError``."""
+        n = self.value.shape[0]
+        same = (self.feature, self.threshold, self.missing_left, self.left, self.right,
+                self.is_leaf)
+        if any(a.shape != (n,) for a in same) or self.roots.ndim != 1:
+            raise ValueError("tree arrays differ in shape")
+        inner = ~self.is_leaf
+        for name, array in (("left", self.left), ("right", self.right)):
+            if np.any((array[inner] <= np.flatnonzero(inner)) | (array[inner] >= n)):
+                raise ValueError(f"tree {name} child index out of range")
+        if np.any((self.roots < 0) | (self.roots >= n)) or not 0 < self.depth <= 64:
+            raise ValueError("tree roots or depth out of range")
+        if self.tree_output.shape != (self.roots.shape[0], self.baseline.shape[1]):
+            raise ValueError("tree outputs do not match the classes")
+
+    def raw_predict(self, X: np.ndarray) -> np.ndarray:
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        n, n_features = X.shape
+        n_trees = self.roots.shape[0]
+        flat_x = X.ravel()
+        node = np.tile(self.roots, n)
+        row_start = np.repeat(np.arange(n, dtype=np.int64) * n_features, n_trees)
+        active = np.arange(node.shape[0])
+        # Only the (block, tree) pairs not yet at a leaf are walked one level further.
+        for _ in range(self.depth):
+            current = node[active]
+            inner = ~self.is_leaf[current]
+            active, current = active[inner], current[inner]
+            if active.size == 0:
+                break
+            x = flat_x[row_start[active] + self.feature[current]]
+            go_left = x <= self.threshold[current]
+            missing = np.isnan(x)
+            if missing.any():
+                go_left[missing] = self.missing_left[current[missing]]
+            node[active] = np.where(go_left, self.left[current], self.right[current])
+        return np.asarray(self.value[node.reshape(n, n_trees)] @ self.tree_output + self.baseline)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if X.shape[0] == 0:
+            return np.zeros((0, self.classes.shape[0]))
+        raw = self.raw_predict(X)
+        if raw.shape[1] == 1:  # binary: one logit
+            positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+            return np.stack([1.0 - positive, positive], axis=1)
+        raw -= raw.max(axis=1, keepdims=True)
+        exp = np.exp(raw)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
 def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:
@@ -307,6 +380,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
     """Load a model after checking its sidecar, hash, library version and contained types."""
     import sklearn
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     file = Path(path) if path is not None else default_model_path()
     if not file.is_file():
@@ -328,18 +402,21 @@ def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
         raise ModelError(file, f"trained with scikit-learn {trained}, incompatible with "
                                f"installed {sklearn.__version__}; retrain the model")
     try:
-        untrusted = sio.get_untrusted_types(file=file)
-    except Exception as exc:
-        raise ModelError(file, f"corrupt skops file: {exc}") from None
-    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if unknown:
-        raise ModelError(file, f"untrusted types in file: {', '.join(unknown[:10])}")
-    try:
-        model = sio.load(file, trusted=list(untrusted))
+        # Loading with only our own list: any other type in the file makes skops refuse it.
+        model = sio.load(file, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise ModelError(file, f"untrusted types in file: {exc}") from None
     except Exception as exc:
         raise ModelError(file, f"corrupt skops file: {type(exc).__name__}: {exc}") from None
-    if not isinstance(model, BlockModel) or not hasattr(model, "stage1_"):
+    if not isinstance(model, BlockModel) or not isinstance(getattr(model, "stage1_", None),
+                                                           TreeEnsemble):
         raise ModelError(file, f"not a fitted BlockModel but {type(model).__name__}")
+    try:
+        for forest in (model.stage1_, model.stage2_):
+            if forest is not None:
+                forest.validate()
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise ModelError(file, f"corrupt trees: {exc}") from None
     model.model_version_ = str(sidecar.get("model_version") or sidecar["sha256"][:12])
     return model
 

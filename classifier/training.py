@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from classifier.constants import WEAK_MIN_RECALL
 from classifier.features import FEATURE_VERSION, PageFeatures, page_features
 from classifier.fixtures import LabelledPage, iter_fixtures, read_fixture
 from classifier.model import BlockModel, save_model
@@ -80,15 +81,26 @@ def fixture_pages(root: str | Path) -> list[TrainingPage]:
 
 # --- weak labels -----------------------------------------------------------------------------
 
-def _weak_labeller() -> tuple[Callable[..., Any] | None, str]:
-    """The weak labeller of :mod:`classifier.weak_labels`, or the built-in fallback."""
+def _weak_labeller(easylist: str | Path | None) -> tuple[Callable[..., Any] | None, str]:
+    """``classifier.weak_labels.weak_label_page`` bound to an EasyList, or ``None`` (then the
+    built-in fallback labeller is used), and a version string for the cache key."""
     try:
         from classifier import weak_labels
     except ImportError:
         return None, "builtin-1"
-    func = getattr(weak_labels, "label_page", None) or getattr(weak_labels, "weak_label", None)
-    version = str(getattr(weak_labels, "__version__", getattr(weak_labels, "VERSION", "1")))
-    return func, f"weak_labels-{version}"
+    rules = weak_labels.load_easylist(easylist) if easylist and Path(easylist).is_file() else None
+    version = f"weak_labels-{_file_hash(Path(weak_labels.__file__))[:12]}-" \
+              f"{_file_hash(Path(easylist))[:12] if rules is not None and easylist else 'none'}"
+
+    def label(data: bytes, body: str, *, title: str | None, url: str | None,
+              encoding: str | None) -> Any:
+        return weak_labels.weak_label_page(data, body, title=title, easylist=rules, url=url,
+                                           encoding=encoding)
+    return label, version
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
@@ -124,13 +136,22 @@ def builtin_weak_labels(html: str | bytes, gold_body: str, *, title: str | None 
 
 
 def corpus_pages(corpus: str | Path, *, cache_dir: str | Path | None = None,
-                 limit: int | None = None, progress: bool = False) -> list[TrainingPage]:
-    """Weak-labelled pages of one corpus folder (``gold.jsonl`` + ``pages/``)."""
+                 limit: int | None = None, progress: bool = False,
+                 easylist: str | Path | None = None,
+                 min_recall: float = WEAK_MIN_RECALL) -> list[TrainingPage]:
+    """Weak-labelled pages of one corpus folder (``gold.jsonl`` + ``pages/``).
+
+    ``easylist`` defaults to ``<corpus>/../easylist/easylist.txt`` when that file exists.
+    Pages whose content labels recover less than ``min_recall`` of the gold are left out.
+    """
     from classifier.fixtures import write_fixture
 
     root = Path(corpus)
     name = root.name
-    labeller, labeller_version = _weak_labeller()
+    if easylist is None:
+        default = root.parent / "easylist" / "easylist.txt"
+        easylist = default if default.is_file() else None
+    labeller, labeller_version = _weak_labeller(easylist)
     cache = Path(cache_dir) if cache_dir else _cache_dir()
     rows = [json.loads(line) for line in (root / "gold.jsonl").read_text("utf-8").splitlines()
             if line.strip()]
@@ -147,19 +168,20 @@ def corpus_pages(corpus: str | Path, *, cache_dir: str | Path | None = None,
         cached = cache / name / f"{row['id']}-{key[:16]}.html"
         if not cached.is_file():
             try:
+                meta = {"url": row.get("url"), "template": _site(row),
+                        "source": f"{name}:{row['id']}", "license": _LICENCES.get(name)}
                 if labeller is not None:
-                    labels = labeller(data, row["body"], title=row.get("title"),
-                                      encoding=encoding)
+                    weak = labeller(data, row["body"], title=row.get("title"),
+                                    url=row.get("url"), encoding=encoding)
+                    if not weak.stats.usable or weak.stats.recall < min_recall:
+                        continue
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(weak.to_html(**meta), encoding="utf-8")
                 else:
                     labels = builtin_weak_labels(data, row["body"], title=row.get("title"),
                                                  encoding=encoding)
-                if isinstance(labels, LabelledPage):
-                    page = labels
-                else:
-                    write_fixture(cached, data, labels, url=row.get("url"),
-                                  template=_site(row), source=f"{name}:{row['id']}",
-                                  license=_LICENCES.get(name), encoding=encoding)
-                    page = read_fixture(cached)
+                    write_fixture(cached, data, labels, encoding=encoding, **meta)
+                page = read_fixture(cached)
             except Exception as exc:  # one bad page must not stop training
                 logger.warning("skipping %s/%s: %s", name, row["id"], exc)
                 continue
@@ -275,7 +297,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
           out: str | Path | None = None, seed: int = 0, params: dict[str, Any] | None = None,
           cv_folds: int = 4, cache_dir: str | Path | None = None, progress: bool = True,
           allow_any_corpus: bool = False, corpus_limit: int | None = None,
-          ) -> tuple[BlockModel, dict[str, Any]]:
+          easylist: str | Path | None = None) -> tuple[BlockModel, dict[str, Any]]:
     """Train a model; save it (and its sidecar) to ``out`` when given.
 
     Returns ``(model, sidecar)``. Corpora other than fundus / readability are refused unless
@@ -294,7 +316,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
             raise ValueError(f"corpus {name!r} may not be used for a shipped model "
                              "(pass allow_any_corpus for experiments)")
         pages += corpus_pages(corpus, cache_dir=cache_dir, progress=progress,
-                              limit=corpus_limit)
+                              limit=corpus_limit, easylist=easylist)
     if not pages:
         raise ValueError("no training pages found")
     model_params = {"random_state": seed, **(params or {})}
@@ -332,6 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cv-folds", type=int, default=4, help="0 skips cross-validation")
     parser.add_argument("--cache-dir", default=None, help="weak-label cache (outside the repo)")
+    parser.add_argument("--easylist", default=None,
+                        help="EasyList file for weak ad labels (default: ../easylist/easylist.txt "
+                             "next to the corpus, when present)")
     parser.add_argument("--max-iter", type=int, default=None)
     parser.add_argument("--no-second-stage", action="store_true")
     parser.add_argument("--allow-any-corpus", action="store_true",
@@ -347,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, sidecar = train(fixtures=args.fixtures, corpora=args.corpus, out=args.out,
                        seed=args.seed, params=params, cv_folds=args.cv_folds,
                        cache_dir=args.cache_dir, progress=not args.quiet,
-                       allow_any_corpus=args.allow_any_corpus)
+                       allow_any_corpus=args.allow_any_corpus, easylist=args.easylist)
     print(json.dumps({"out": args.out, "training_data": sidecar["training_data"],
                       "cross_validation": sidecar["cross_validation"]}, indent=2))
     return 0

@@ -60,14 +60,22 @@ PRIORITY_UNDATED_ARTICLE = RECENCY_WINDOW_HOURS // 2
 # --- Extraction, validation ------------------------------------------------------------
 #: Seconds one page may spend in the extraction worker before it is skipped.
 EXTRACT_TIMEOUT_S = 60.0
-#: Shortest body (characters) of a page we keep as an article.
-MIN_BODY_CHARS = 200
+#: Seconds a fresh worker may take to start and load the model.
+EXTRACT_WARM_UP_TIMEOUT_S = 300.0
+#: Times one page is resubmitted after pools were replaced under it (another page hung).
+EXTRACT_MAX_SUBMITS = 6
+#: Shortest body (characters) of an undeclared page we keep as an article: info and
+#: section pages carry a few short lines the classifier may call content.
+MIN_BODY_CHARS = 400
 #: Shortest body of a page that declares itself an article (og:type, JSON-LD) or is
 #: paywalled: a teaser above a paywall is short.
 MIN_BODY_CHARS_DECLARED = 80
 #: Content mass: share of the page's text the classifier labelled content, below which
 #: an undeclared page is a listing, not an article.
 MIN_CONTENT_SHARE = 0.15
+#: A page whose first bytes hold more than this share of control bytes is binary, not HTML.
+MAX_CONTROL_BYTE_SHARE = 0.01
+HTML_SNIFF_BYTES = 4096
 #: Biggest response body handed to extraction (larger ones are dropped, counted).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 
@@ -81,8 +89,10 @@ EVIDENCE_CHARS = 160
 #: An author "name" longer than this many words is a sentence, not a name.
 MAX_AUTHOR_WORDS = 5
 MAX_AUTHOR_CHARS = 80
+#: Languages free-text dates are tried in (besides the page's own).
+DATE_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "pl")
 #: Text used for language detection (characters), and the least worth detecting on.
-LANGUAGE_SAMPLE_CHARS = 4_000
+LANGUAGE_SAMPLE_CHARS = 1_500
 MIN_LANGUAGE_SAMPLE_CHARS = 20
 #: Below this detector confidence the page's own ``lang`` wins when they disagree.
 LANGUAGE_CONFIDENCE = 0.95
@@ -105,6 +115,8 @@ LABEL_SERVER_MAX_POST_BYTES = 4 * 1024 * 1024
 EXPLAIN_TOP_FEATURES = 3
 #: Re-scored (block, feature) pairs per page when explaining (bounds the work on huge pages).
 EXPLAIN_MAX_ROWS = 400_000
+#: Rows re-scored per batch (bounds memory: the model walks every row and tree at once).
+EXPLAIN_BATCH_ROWS = 5_000
 #: Smallest change of a block's score for a feature to be listed as one of its reasons.
 EXPLAIN_MIN_EFFECT = 0.01
 #: Viewport width and time limit of the explain report's PNG screenshot.
@@ -141,6 +153,14 @@ SCHEDULE_TICK_S = 1.0
 SCHEDULE_TERM_GRACE_S = 30.0
 #: Default interval of a site in the sites file that names neither ``interval`` nor ``cron``.
 SCHEDULE_DEFAULT_INTERVAL_S = 3600.0
+#: Sitemap / feed / listing bodies larger than this are not kept for 304 replays (such a page
+#: is then always fetched in full).
+PAGE_CACHE_MAX_BYTES = 20 * 1024 * 1024
+#: Drop reasons (the text before ":" in a DropItem message) that a later run may not repeat:
+#: such pages are fetched again next run even when the server says nothing changed.
+TRANSIENT_DROP_REASONS: frozenset[str] = frozenset({
+    "extract_crashed", "extract_timeout", "extract_failed", "storage error",
+})
 
 # --- Safety: addresses, schemes, budgets (owned by the hardening area) ----------------------
 #: URL schemes fetched unless ``NEWSCRAWL_ALLOWED_SCHEMES`` says otherwise.
@@ -159,11 +179,3 @@ SAFETY_DNS_TIMEOUT_S = 10.0
 #: Refusals are logged at WARNING once per (reason, host), up to this many pairs, then at
 #: DEBUG, so a page with a million bad links cannot flood the log or memory.
 SAFETY_LOGGED_REFUSALS_MAX = 1_000
-#: Sitemap / feed / listing bodies larger than this are not kept for 304 replays (such a page
-#: is then always fetched in full).
-PAGE_CACHE_MAX_BYTES = 20 * 1024 * 1024
-#: Drop reasons (the text before ":" in a DropItem message) that a later run may not repeat:
-#: such pages are fetched again next run even when the server says nothing changed.
-TRANSIENT_DROP_REASONS: frozenset[str] = frozenset({
-    "extract_crashed", "extract_timeout", "extract_failed", "storage error",
-})

@@ -131,7 +131,13 @@ class DistributedWorker:
                     self._queue_len())
 
     def _queue_len(self) -> int:
-        return int(self.client.zcard(self.keys["requests"]))
+        key = self.keys["requests"]
+        kind = self.client.type(key)
+        if kind == "zset":  # scrapy-redis PriorityQueue (our default)
+            return int(self.client.zcard(key))
+        if kind == "list":  # FifoQueue / LifoQueue
+            return int(self.client.llen(key))
+        return 0
 
     def _activity(self) -> int:
         stats = self.crawler.stats

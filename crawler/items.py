@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "MODEL_ERROR_PREFIX",
     "PAGE_FIELDS",
     "PRIVATE_KEY",
     "content_hash",
@@ -33,6 +34,8 @@ ARTICLE_FIELDS = (
 
 #: Page facts the extraction pipeline passes to validation; validation removes the key.
 PRIVATE_KEY = "_newscrawl_page"
+#: How ``classifier.extract`` warnings start when the model could not be loaded.
+MODEL_ERROR_PREFIX = "model-error"
 
 
 def utc_now_iso() -> str:

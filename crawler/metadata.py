@@ -19,6 +19,7 @@ import extruct
 from lxml import etree
 
 from crawler.constants import (
+    DATE_LANGUAGES,
     LANGUAGE_CONFIDENCE,
     LANGUAGE_SAMPLE_CHARS,
     MAX_AUTHOR_CHARS,
@@ -50,11 +51,12 @@ _BYLINE_XPATH = (
 
 
 # ---------------------------------------------------------------------------- dates
-def normalise_date(value: object) -> str | None:
+def normalise_date(value: object, language: str | None = None) -> str | None:
     """ISO 8601 with a time zone (``2024-05-01T10:00:00+00:00``), or None if unparsable.
 
     Tries the strict ISO / RFC 822 forms first (fast, unambiguous), then dateparser for
-    free text ("3 May 2024, 10:15 CET"). Naive results are taken as UTC.
+    free text ("3 May 2024, 10:15 CET", in ``language`` or a common European language).
+    Naive results are taken as UTC.
     """
     if isinstance(value, list):
         value = value[0] if value else None
@@ -65,7 +67,7 @@ def normalise_date(value: object) -> str | None:
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            parsed = _parse_loose(text)
+            parsed = _parse_loose(text, language)
     else:
         return None
     if parsed is None or not 1900 <= parsed.year <= 2200:
@@ -75,7 +77,7 @@ def normalise_date(value: object) -> str | None:
     return parsed.isoformat()
 
 
-def _parse_loose(text: str) -> datetime | None:
+def _parse_loose(text: str, language: str | None = None) -> datetime | None:
     try:
         rfc822 = parsedate_to_datetime(text)  # as in RSS
         if rfc822.tzinfo is not None:  # naive means a zone name it did not know
@@ -84,11 +86,17 @@ def _parse_loose(text: str) -> datetime | None:
         pass
     import dateparser  # slow to import: only when the cheap parsers fail
 
-    try:
-        # no settings: aware when the text names a zone, naive (-> UTC below) otherwise
-        return dateparser.parse(text)
-    except (ValueError, OverflowError, RecursionError, TypeError):
-        return None
+    # a fixed language list: letting dateparser try all ~200 locales costs seconds per process
+    languages = list(dict.fromkeys([*([language] if language else []), *DATE_LANGUAGES]))
+    for attempt in (languages, list(DATE_LANGUAGES)):
+        try:
+            # no settings: aware when the text names a zone, naive (-> UTC below) otherwise
+            return dateparser.parse(text, languages=attempt)
+        except ValueError:  # a language dateparser does not know: retry without it
+            continue
+        except (OverflowError, RecursionError, TypeError):
+            return None
+    return None
 
 
 # ---------------------------------------------------------------------------- authors
@@ -236,6 +244,12 @@ def extract_metadata(tree: etree._Element, url: str | None = None, *,
     og: dict[str, Any] = next((o for o in data.get("opengraph", []) if isinstance(o, dict)), {})
     art = _article_node(jsonld)
     mart = _article_node(micro)
+    # paywall declarations sometimes sit on another node (WebPage, a second Article)
+    for key in ("isAccessibleForFree", "hasPart"):
+        if key not in art:
+            donor = next((n for n in [*jsonld, *micro] if key in n), None)
+            if donor is not None:
+                art = {**art, key: donor[key]}
 
     authors_raw = _author_names(art.get("author")) or _author_names(mart.get("author"))
     if not authors_raw:
@@ -257,6 +271,7 @@ def extract_metadata(tree: etree._Element, url: str | None = None, *,
         html_lang = root.get("lang") or root.get("xml:lang")
     lang_hint = html_lang or _first(art.get("inLanguage"), og.get("og:locale"))
     title_el = tree.find(".//title")
+    date_lang = (str(lang_hint or "").split("-")[0].split("_")[0].lower() or None)
     return {
         "title": _first(art.get("headline"), mart.get("headline"), og.get("og:title"),
                         title_el.text if title_el is not None else None),
@@ -265,10 +280,10 @@ def extract_metadata(tree: etree._Element, url: str | None = None, *,
             art.get("datePublished"), mart.get("datePublished"),
             og.get("article:published_time"),
             _meta_content(tree, "article:published_time", "pubdate", "publishdate",
-                          "date", "dc.date", "parsely-pub-date"))),
+                          "date", "dc.date", "parsely-pub-date")), date_lang),
         "modified": normalise_date(_first(
             art.get("dateModified"), mart.get("dateModified"), og.get("article:modified_time"),
-            og.get("og:updated_time"), _meta_content(tree, "article:modified_time"))),
+            og.get("og:updated_time"), _meta_content(tree, "article:modified_time")), date_lang),
         "description": _first(art.get("description"), og.get("og:description"),
                               _meta_content(tree, "description")),
         "image": clean_url(str(_first(art.get("image"), og.get("og:image")) or ""), url),

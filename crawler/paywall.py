@@ -42,11 +42,16 @@ _ELLIPSIS = ("...", "…", "[...]", "(...)")
 
 
 def _not_free(value: object) -> bool | None:
-    """JSON-LD booleans come as bools or as the strings "False" / "false"."""
+    """True when the value says "not accessible for free"; None when it says nothing.
+
+    JSON-LD booleans come as bools, as "False" / "false", or as schema.org URLs."""
     if isinstance(value, bool):
         return not value
-    if isinstance(value, str) and value.strip().lower() in ("false", "true"):
-        return value.strip().lower() == "false"
+    if isinstance(value, str):
+        # "False", "false", "http://schema.org/False"
+        word = value.strip().lower().rsplit("/", 1)[-1]
+        if word in ("false", "true"):
+            return word == "false"
     return None
 
 
@@ -121,11 +126,13 @@ def paywall_status(*, jsonld: dict[str, Any] | None, body: str,
                         + ("" if matched is None else f" ({len(matched)} matched)"))
         prompts.extend(matched or [])
 
-    if paywall_texts:
+    # the classifier's paywall blocks count when they read like a wall: a block it merely
+    # thinks looks like one (a tagline, a donation line) is not evidence enough
+    worded = [t for t in paywall_texts if _PROMPT.search(t) or _METER.search(t)]
+    if worded:
         walled = True
-        evidence.append(f"classifier:{len(paywall_texts)} paywall block(s): "
-                        + _cut(paywall_texts[0]))
-        prompts.extend(paywall_texts)
+        evidence.append(f"classifier:{len(worded)} paywall block(s): " + _cut(worded[0]))
+        prompts.extend(worded)
 
     hooks = [t for t in _hook_texts(tree) if _PROMPT.search(t) or _METER.search(t)]
     if hooks:

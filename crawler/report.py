@@ -21,6 +21,7 @@ import numpy as np
 
 from classifier import LABELS, Article
 from crawler.constants import (
+    EXPLAIN_BATCH_ROWS,
     EXPLAIN_MAX_ROWS,
     EXPLAIN_MIN_EFFECT,
     EXPLAIN_TOP_FEATURES,
@@ -94,7 +95,11 @@ def _occlusion(booster: Any, X: np.ndarray, label_idx: np.ndarray
     ``EXPLAIN_MAX_ROWS``. Returns ``(effects, base probabilities)``.
     """
     n, f = X.shape
-    columns = {int(c): i for i, c in enumerate(booster.classes_)}
+    # scikit-learn boosters call it ``classes_``; the classifier's flat ensemble ``classes``.
+    classes = getattr(booster, "classes_", None)
+    if classes is None:
+        classes = getattr(booster, "classes", range(len(LABELS)))
+    columns = {int(c): i for i, c in enumerate(classes)}
     pick = np.array([columns.get(int(k), -1) for k in label_idx])
 
     def prob_of_label(rows: np.ndarray, which: np.ndarray) -> np.ndarray:
@@ -111,9 +116,9 @@ def _occlusion(booster: Any, X: np.ndarray, label_idx: np.ndarray
         keep = np.argsort(-deviation, kind="stable")[:EXPLAIN_MAX_ROWS]
         rows_idx, cols_idx = rows_idx[keep], cols_idx[keep]
     effects = np.zeros((n, f))
-    chunk = 20_000
-    for start in range(0, len(rows_idx), chunk):
-        r, c = rows_idx[start:start + chunk], cols_idx[start:start + chunk]
+    for start in range(0, len(rows_idx), EXPLAIN_BATCH_ROWS):
+        r = rows_idx[start:start + EXPLAIN_BATCH_ROWS]
+        c = cols_idx[start:start + EXPLAIN_BATCH_ROWS]
         changed = X[r].copy()
         changed[np.arange(len(r)), c] = reference[c]
         effects[r, c] = base[r] - prob_of_label(changed, r)

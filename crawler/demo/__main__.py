@@ -154,7 +154,7 @@ def _crawl(args: argparse.Namespace, *, site_url: str | None, sites: dict[str, s
     log_file = None if args.verbose else runner.log_path(out)
     cmd = runner.scrapy_command(out, site=site_url, sites_file=sites_file, redis_url=args.redis,
                                 polite=args.polite, log_file=log_file, settings=args.settings)
-    print("Running: " + " ".join(cmd[1:]), flush=True)
+    print("Running: scrapy " + " ".join(cmd[3:]), flush=True)  # cmd: python -m scrapy ...
     return runner.run_crawl(cmd, log_file=log_file, timeout=args.timeout, quiet=not args.verbose)
 
 
@@ -208,11 +208,16 @@ def _start_server(site: DemoSite, args: argparse.Namespace) -> DemoServer:
     return server
 
 
+CORRECTION = ("Update: this story was corrected after publication. An earlier version gave "
+              "the wrong day for the meeting and misstated the number of people affected.")
+
+
 def _apply_edits(site: DemoSite, count: int) -> None:
+    """Correct the first paragraph of the newest articles (inside the body, as newsrooms do)."""
     for entry in list(islice(site.manifest(), count)):
         when = datetime.fromisoformat(entry["modified"]) + timedelta(days=1)
-        site.edit_article(entry["url_path"], entry["body"] + "\n\nCorrection: an earlier "
-                          "version of this story gave the wrong day for the meeting.", when)
+        first, sep, rest = entry["body"].partition("\n\n")
+        site.edit_article(entry["url_path"], f"{first} {CORRECTION}{sep}{rest}", when)
         print(f"Edited {entry['url_path']} (dateModified {when.isoformat()})")
 
 
@@ -260,4 +265,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C / SIGTERM: the crawl was stopped cleanly
+        sys.exit(130)

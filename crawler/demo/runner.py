@@ -256,7 +256,9 @@ def summary_lines(result: CrawlResult, comparison: Comparison, articles_dir: Pat
              f"(exit code {result.returncode}, finish reason: {result.finish_reason or 'unknown'}"
              f"{', timed out' if result.timed_out else ''})"]
     written = len(comparison.found) + len(comparison.extra)
-    lines.append(f"Articles written: {written}, in {articles_dir}/*.jsonl")
+    this_run = result.stats.get("newscrawl/articles/written")
+    lines.append(f"Articles in {articles_dir}/*.jsonl: {written} (all runs on this directory)"
+                 + (f"; written by this run: {this_run}" if this_run is not None else ""))
     if comparison.by_publisher:
         lines.append(f"  {'publisher':<10} {'free':>5} {'metered':>8} {'hard':>5} {'unknown':>8}")
         for pub, counts in sorted(comparison.by_publisher.items()):

@@ -71,6 +71,9 @@ def not_modified(headers: dict[str, str], etag: str, last_modified: datetime | N
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "newscrawl-demo/1.0"
+    # headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK stall every keep-alive response by ~40 ms
+    disable_nagle_algorithm = True
     # set on the subclass made per listener
     demo: DemoServer
     only: str | None = None

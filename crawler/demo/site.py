@@ -177,7 +177,11 @@ class DemoSite:
         index = next((k for k, s in enumerate(pub.sections) if s.slug == slug), None)
         if index is None or section_url(pub, slug) != pub.prefix + rest.split("page/")[0]:
             return None
-        page_text = match.group(2) or query.get("page") or query.get("p") or "1"
+        # each publisher pages its own way: daily ?page=N, quill ?p=N, the others page/N/
+        page_param = {"daily": "page", "quill": "p"}.get(pub.key)
+        if match.group(2) is not None and page_param is not None:
+            return None
+        page_text = match.group(2) or (query.get(page_param, "1") if page_param else "1")
         page = int(page_text) if page_text.isdigit() else 0
         pages = max(1, -(-self.catalog.section_count(pub, index) // C.LISTING_PAGE_SIZE))
         if not 1 <= page <= pages:

@@ -304,6 +304,25 @@ def _port_of(parts: SplitResult) -> int | None:
         return None
 
 
+def _url_problem(policy: AddressPolicy, url: str) -> tuple[str | None, str, int | None]:
+    """``(refusal reason or None, host, port)`` from the URL alone, before any address check.
+
+    Credentials in the authority (``http://a@b/``) are refused: no news site needs them, and
+    URL parsers disagree on which host such a URL names (the stdlib and Twisted do).
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "bad-url", "", None
+    if policy.scheme_problem(parts.scheme):
+        return "scheme", host, None
+    port = _port_of(parts)
+    if not host or port is None or "@" in parts.netloc:
+        return "bad-url", host, None
+    return None, host, port
+
+
 class SafetyMiddleware:
     """Downloader middleware: refuses disallowed schemes and addresses, enforces the budget.
 
@@ -338,16 +357,9 @@ class SafetyMiddleware:
                    resolver=HostResolver(timeout=timeout))
 
     async def process_request(self, request: Request) -> None:
-        try:
-            parts = urlsplit(request.url)
-            host = parts.hostname or ""
-        except ValueError:
-            self._refuse(request, "bad-url", "")
-        if self.policy.scheme_problem(parts.scheme):
-            self._refuse(request, "scheme", host)
-        port = _port_of(parts)
-        if not host or port is None:
-            self._refuse(request, "bad-url", host)
+        reason, host, port = _url_problem(self.policy, request.url)
+        if reason or port is None:
+            self._refuse(request, reason or "bad-url", host)
         reason = await self._address_reason(host, port)
         if reason:
             self._refuse(request, reason, host)
@@ -416,16 +428,9 @@ class SafetySpiderMiddleware(BaseSpiderMiddleware):
         return None
 
     def _reason(self, request: Request) -> tuple[str | None, str]:
-        try:
-            parts = urlsplit(request.url)
-            host = parts.hostname or ""
-        except ValueError:
-            return "bad-url", ""
-        if self.policy.scheme_problem(parts.scheme):
-            return "scheme", host
-        port = _port_of(parts)
-        if not host or port is None:
-            return "bad-url", host
+        reason, host, port = _url_problem(self.policy, request.url)
+        if reason:
+            return reason, host
         literal = parse_ip_literal(host)
         if literal is not None:
             reason = self.policy.check_address(literal, port)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -21,9 +22,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.constants import EXTRACT_TIMEOUT_S, MAX_PAGE_BYTES
+from crawler.constants import (
+    EXTRACT_MAX_SUBMITS,
+    EXTRACT_TIMEOUT_S,
+    EXTRACT_WARM_UP_TIMEOUT_S,
+    MAX_PAGE_BYTES,
+)
 from crawler.discovery.links import PageSignals, page_signals
-from crawler.items import PRIVATE_KEY, content_hash, is_page_item, utc_now_iso
+from crawler.items import MODEL_ERROR_PREFIX, PRIVATE_KEY, content_hash, is_page_item, utc_now_iso
 from crawler.metadata import extract_metadata, normalise_date
 from crawler.paywall import paywall_status
 
@@ -102,11 +108,27 @@ def build_article(page: dict[str, Any], with_blocks: bool = False) -> dict[str, 
 _WARM_UP_PAGE = b"<html><body><article><p>Warm-up page.</p></article></body></html>"
 
 
-def warm_up() -> None:
-    """Import the classifier and load its model in a worker before real pages arrive."""
+def warm_up() -> list[str]:
+    """Import the classifier and load its model in a worker before real pages arrive;
+    returns the classifier's warnings (a ``model-error:...`` one when the model is bad)."""
     import classifier
 
-    classifier.extract(_WARM_UP_PAGE, "http://warm-up.invalid/")
+    return list(classifier.extract(_WARM_UP_PAGE, "http://warm-up.invalid/").warnings)
+
+
+def init_worker() -> None:
+    """One compute thread per worker: the pool already uses every core, and OpenMP
+    threads fighting over them made tree-model predictions ~10x slower."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
+def _lost_with_pool(future: Future[Any]) -> bool:
+    """Whether a page's future died with its pool (rather than our task being cancelled)."""
+    if future.cancelled():
+        return True
+    return future.done() and isinstance(future.exception(), BrokenProcessPool)
 
 
 def _pool_size(setting: int) -> int:
@@ -115,6 +137,12 @@ def _pool_size(setting: int) -> int:
 
 class ExtractionPipeline:
     """Turns page items into article items (other items pass through unchanged)."""
+
+    #: what runs in the workers (tests swap in stand-ins; both must be picklable by name)
+    work: Callable[[dict[str, Any], bool], dict[str, Any]] = staticmethod(build_article)
+    warm: Callable[[], list[str] | None] = staticmethod(warm_up)
+    #: modules the fork server imports once, so that each worker starts warm
+    preload: tuple[str, ...] = ("classifier", "crawler.pipelines.extraction")
 
     def __init__(self, crawler: Crawler, *, workers: int, timeout: float,
                  with_blocks: bool, max_page_bytes: int) -> None:
@@ -125,6 +153,10 @@ class ExtractionPipeline:
         self.with_blocks = with_blocks
         self.max_page_bytes = max_page_bytes
         self._executor: Executor | None = None
+        self._generation = 0  # bumped each time the pool is replaced
+        self._killed: set[int] = set()  # generations we terminated ourselves (a hung page)
+        self._quarantine: Executor | None = None  # pages that were in flight at a crash
+        self._quarantine_lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -137,37 +169,49 @@ class ExtractionPipeline:
                    max_page_bytes=s.getint("NEWSCRAWL_MAX_PAGE_BYTES", MAX_PAGE_BYTES))
 
     # -- pool ---------------------------------------------------------------------------
-    def _new_executor(self) -> Executor:
+    def _new_executor(self, workers: int | None = None) -> Executor:
         if self.workers < 0:  # in-process thread: for debugging and monkeypatched tests
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscrawl-extract")
         # forkserver: workers fork from a clean process, not from the threaded reactor
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["classifier", "crawler.pipelines.extraction"])
-        return ProcessPoolExecutor(max_workers=_pool_size(self.workers), mp_context=ctx)
+        ctx.set_forkserver_preload(list(self.preload))
+        return ProcessPoolExecutor(max_workers=workers or _pool_size(self.workers), mp_context=ctx,
+                                   initializer=init_worker)
 
     async def open_spider(self) -> None:
         self._executor = self._new_executor()
         size = -1 if self.workers < 0 else _pool_size(self.workers)
         self.stats.set_value("newscrawl/extract/workers", size)
         # start every worker and load the model now, so the first pages do not wait for it
-        warming = [self._executor.submit(warm_up) for _ in range(max(size, 1))]
+        warming = [self._executor.submit(self.warm) for _ in range(max(size, 1))]
         for future in warming:
             try:
-                await self._await(future)
-            except Exception as exc:  # a broken model shows up again, per page, as drops
+                warnings = await self._await(future, EXTRACT_WARM_UP_TIMEOUT_S) or []
+            except Exception as exc:  # a broken worker shows up again, per page, as drops
                 log.warning("extraction worker warm-up failed: %r", exc)
+                break
+            errors = [w for w in warnings if w.startswith(MODEL_ERROR_PREFIX)]
+            if errors:
+                log.error("the block model cannot be used; every page will be dropped as "
+                          "model_error: %s", errors[0][:500])
                 break
 
     def close_spider(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        for executor in (self._executor, self._quarantine):
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = self._quarantine = None
 
-    def _reset_pool(self, broken: Executor) -> None:
-        if self._executor is broken:
-            self._kill(broken)
-            self._executor = self._new_executor()
-            self.stats.inc_value("newscrawl/extract/pool_restarts")
+    def _reset_pool(self, generation: int, *, killed_by_us: bool = False) -> None:
+        """Replace the pool of ``generation`` (once, however many pages saw it break)."""
+        if generation != self._generation or self._executor is None:
+            return
+        if killed_by_us:
+            self._killed.add(generation)
+        self._kill(self._executor)
+        self._executor = self._new_executor()
+        self._generation += 1
+        self.stats.inc_value("newscrawl/extract/pool_restarts")
 
     @staticmethod
     def _kill(executor: Executor) -> None:
@@ -176,28 +220,55 @@ class ExtractionPipeline:
             proc.terminate()  # a hung worker never returns on its own
         executor.shutdown(wait=False, cancel_futures=True)
 
-    async def _await(self, future: Future[Any]) -> Any:
+    async def _await(self, future: Future[Any], timeout: float | None = None) -> Any:
+        timeout = self.timeout if timeout is None else timeout
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # a plain Twisted reactor: wait in a reactor thread instead
-            return await maybe_deferred_to_future(deferToThread(future.result, self.timeout))
-        return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            return await maybe_deferred_to_future(deferToThread(future.result, timeout))
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
     async def _run(self, page: dict[str, Any]) -> dict[str, Any]:
-        for attempt in (1, 2):
-            executor = self._executor
+        for _ in range(EXTRACT_MAX_SUBMITS):
+            executor, generation = self._executor, self._generation
             assert executor is not None, "open_spider() was not called"
+            future = executor.submit(self.work, page, self.with_blocks)
             try:
-                return await self._await(executor.submit(build_article, page, self.with_blocks))
-            except BrokenProcessPool:
-                # a worker died (ours after a timeout, or a crash): rebuild, retry once
-                self._reset_pool(executor)
-                if attempt == 2:
-                    self._drop("extract_crashed", page)
+                return await self._await(future)
+            except (BrokenProcessPool, asyncio.CancelledError):
+                if not _lost_with_pool(future):
+                    raise  # our own task was cancelled (crawl shutting down)
+                killed_by_us = generation in self._killed
+                self._reset_pool(generation)
+                if not killed_by_us:
+                    # a worker crashed: this page or any other in flight may be the cause,
+                    # so retry it alone, where a crash can only be its own
+                    return await self._run_isolated(page)
             except (TimeoutError, asyncio.TimeoutError):
-                self._reset_pool(executor)
+                self._reset_pool(generation, killed_by_us=True)
                 self._drop("extract_timeout", page)
+        self._drop("extract_crashed", page)
         raise AssertionError("unreachable")
+
+    async def _run_isolated(self, page: dict[str, Any]) -> dict[str, Any]:
+        """Run one page in a one-worker quarantine pool, one page at a time."""
+        self.stats.inc_value("newscrawl/extract/isolated")
+        async with self._quarantine_lock:
+            if self._quarantine is None:
+                self._quarantine = self._new_executor(workers=1)
+            future = self._quarantine.submit(self.work, page, self.with_blocks)
+            try:
+                return await self._await(future)
+            except (BrokenProcessPool, asyncio.CancelledError):
+                if not _lost_with_pool(future):
+                    raise
+                reason = "extract_crashed"
+            except (TimeoutError, asyncio.TimeoutError):
+                reason = "extract_timeout"
+            self._kill(self._quarantine)
+            self._quarantine = None
+            self._drop(reason, page)
+            raise AssertionError("unreachable")
 
     def _drop(self, reason: str, page: dict[str, Any], detail: str = "") -> None:
         self.stats.inc_value(f"newscrawl/dropped/{reason}")

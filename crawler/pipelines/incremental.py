@@ -59,6 +59,9 @@ class IncrementalPipeline:
         previous = store.get_article(key)
         if previous is not None and previous.content_hash == content_hash:
             store.touch_article(key, utc_now_iso())
+            fetch = self.state.take_fetch(data.get("url"))
+            if fetch is not None:  # already stored: no need to fetch it while unchanged
+                store.record_fetches([fetch])
             self._inc("newscrawl/incremental/unchanged")
             raise DropItem(f"unchanged since revision {previous.revision}", log_level="DEBUG")
         revision = previous.revision + 1 if previous is not None else 1

@@ -1,7 +1,8 @@
 """Durable JSONL storage: one JSON object per article line, fsynced before anything else.
 
 Each line goes out in one ``write`` and is fsynced before the item moves on and before the
-state store marks the article as seen, so a crash leaves at most a torn last line, which the
+state store marks the article as seen (lines that queue up meanwhile share one fsync: group
+commit), so a crash leaves at most a torn last line, which the
 next start truncates back to the last newline (logged, counted). Files rotate by size or UTC
 day and are never appended to by a later run: each run (and each distributed worker) writes
 its own files, ``<spider>-<UTC timestamp>-<host>-<pid>-<seq>.jsonl``.
@@ -16,7 +17,7 @@ import json
 import logging
 import os
 import socket
-import threading
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,12 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from crawler.constants import JSONL_ROTATE_BYTES, JSONL_ROTATE_DAILY
-from crawler.state.base import FetchInfo
+from crawler.state.base import FetchInfo, WrittenArticle
 from crawler.state.reconcile import reconcile_files, written_article
 from crawler.state.registry import CrawlState, crawl_state
 
@@ -52,8 +55,9 @@ def _json_default(value: Any) -> Any:
 
 def encode_line(item: Any) -> bytes:
     data = ItemAdapter(item).asdict() if not isinstance(item, dict) else item
+    # "replace": a lone surrogate from a badly decoded page must not cost the whole line
     return (json.dumps(data, ensure_ascii=False, default=_json_default,
-                       separators=(",", ":")) + "\n").encode("utf-8")
+                       separators=(",", ":")) + "\n").encode("utf-8", "replace")
 
 
 def jsonl_files(directory: Path, spider_name: str) -> list[Path]:
@@ -152,27 +156,60 @@ class JsonlWriter:
             return True
         return self.rotate_daily and self.day != datetime.now(timezone.utc).date()
 
+    def _sync(self, results: list[tuple[Path, int] | OSError], unsynced: list[int],
+              synced_size: int) -> None:
+        """fsync the current file; on failure the unsynced lines fail and are cut off."""
+        if not unsynced or self.fd is None:
+            return
+        try:
+            os.fsync(self.fd)
+        except OSError as exc:
+            self._truncate(synced_size)
+            self.size = synced_size
+            for index in unsynced:
+                results[index] = exc
+        unsynced.clear()
+
+    def _truncate(self, size: int) -> None:
+        assert self.fd is not None
+        try:
+            os.ftruncate(self.fd, size)
+        except OSError:
+            logger.exception("Could not truncate %s after a failed write", self.path)
+
+    def write_batch(self, lines: list[bytes]) -> list[tuple[Path, int] | OSError]:
+        """Write each line with one ``write`` and fsync once per file touched (group
+        commit). Per line: (file, offset just past it) once durable, or the error."""
+        results: list[tuple[Path, int] | OSError] = []
+        unsynced: list[int] = []
+        synced_size = self.size
+        for line in lines:
+            if self._needs_rotation(len(line)):
+                self._sync(results, unsynced, synced_size)
+                self._open_new()
+                synced_size = 0
+            assert self.fd is not None and self.path is not None
+            start = self.size
+            try:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(self.fd, view):]
+            except OSError as exc:
+                self._truncate(start)  # never leave a partial line (disk full, I/O error)
+                results.append(exc)
+                continue
+            self.size = start + len(line)
+            unsynced.append(len(results))
+            results.append((self.path, self.size))
+        self._sync(results, unsynced, synced_size)
+        return results
+
     def write(self, line: bytes) -> tuple[Path, int]:
         """Write and fsync one line; returns (file, offset just past the line)."""
-        if self._needs_rotation(len(line)):
-            self._open_new()
-        assert self.fd is not None and self.path is not None
-        start = self.size
-        try:
-            view = memoryview(line)
-            while view:
-                written = os.write(self.fd, view)
-                view = view[written:]
-            os.fsync(self.fd)
-        except OSError:
-            # Never leave a partial line behind (disk full, I/O error).
-            try:
-                os.ftruncate(self.fd, start)
-            except OSError:
-                logger.exception("Could not truncate %s after a failed write", self.path)
-            raise
-        self.size = start + len(line)
-        return self.path, self.size
+        result = self.write_batch([line])[0]
+        if isinstance(result, OSError):
+            raise result
+        return result
 
     def close(self) -> None:
         if self.fd is not None:
@@ -180,8 +217,21 @@ class JsonlWriter:
             self.fd = None
 
 
+@dataclass
+class _Pending:
+    line: bytes
+    data: dict[str, Any]
+    fetch: FetchInfo | None
+    done: Deferred[None] = field(default_factory=Deferred)
+
+
 class JsonlStoragePipeline:
-    """The last item pipeline: durable JSONL, then the state store's "seen" mark."""
+    """The last item pipeline: durable JSONL, then the state store's "seen" mark.
+
+    Lines queue up while the writer thread is busy and go out together: one fsync and one
+    state-store transaction per batch (group commit). Each item still moves on only once its
+    own line is durable.
+    """
 
     def __init__(self, crawler: Crawler, directory: Path, *, rotate_bytes: int,
                  rotate_daily: bool, state: CrawlState | None) -> None:
@@ -191,7 +241,8 @@ class JsonlStoragePipeline:
         self.rotate_daily = rotate_daily
         self.state = state
         self.writer: JsonlWriter | None = None
-        self._lock = threading.Lock()
+        self._queue: list[_Pending] = []
+        self._flushing = False
         # One writer thread: lines stay whole and in order, and the reactor never waits
         # on fsync.
         self._pool = ThreadPool(minthreads=1, maxthreads=1, name="newscrawl-jsonl")
@@ -231,34 +282,70 @@ class JsonlStoragePipeline:
                                   rotate_daily=self.rotate_daily)
         self._pool.start()
 
-    def _write_and_mark(self, line: bytes, item: dict, fetch: FetchInfo | None) -> None:
-        with self._lock:
-            assert self.writer is not None
-            path, offset = self.writer.write(line)
-            if self.state is None:
-                return
-            art = written_article(item, fetch)
+    # --- the writer thread ------------------------------------------------------------------
+    def _flush(self, batch: list[_Pending]) -> list[tuple[Path, int] | OSError]:
+        assert self.writer is not None
+        results = self.writer.write_batch([p.line for p in batch])
+        if self.state is not None:
+            self._mark(batch, results)
+        return results
+
+    def _mark(self, batch: list[_Pending], results: list[tuple[Path, int] | OSError]) -> None:
+        assert self.state is not None
+        by_file: dict[str, tuple[list[WrittenArticle], int]] = {}
+        for pending, result in zip(batch, results, strict=True):
+            if isinstance(result, OSError):
+                continue
+            path, offset = result
+            articles, _ = by_file.get(path.name, ([], 0))
+            art = written_article(pending.data, pending.fetch)
+            if art is not None:
+                articles.append(art)
+            by_file[path.name] = (articles, offset)
+        for file_name, (articles, offset) in by_file.items():
             try:
-                self.state.store.mark_written([art] if art else [], path.name, offset)
+                self.state.store.mark_written(articles, file_name, offset)
             except Exception:
-                # The line is durable; the next start's reconciliation records it.
-                logger.exception("State store update failed after writing %s", path.name)
+                # The lines are durable; the next start's reconciliation records them.
+                logger.exception("State store update failed after writing %s", file_name)
                 self._inc("newscrawl/state/errors")
 
+    # --- the reactor side -------------------------------------------------------------------
+    def _kick(self) -> None:
+        if self._flushing or not self._queue:
+            return
+        batch, self._queue = self._queue, []
+        self._flushing = True
+        d = threads.deferToThreadPool(_reactor(), self._pool, self._flush, batch)
+        d.addBoth(self._flushed, batch)
+
+    def _flushed(self, results: Any, batch: list[_Pending]) -> None:
+        self._flushing = False
+        if isinstance(results, Failure):
+            for pending in batch:
+                pending.done.errback(results)
+        else:
+            for pending, result in zip(batch, results, strict=True):
+                if isinstance(result, OSError):
+                    pending.done.errback(Failure(result))
+                else:
+                    pending.done.callback(None)
+        self._kick()
+
     async def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        data = adapter.asdict()
-        line = encode_line(data)
-        fetch = self.state.take_fetch(data.get("url")) if self.state else None
+        data = ItemAdapter(item).asdict()
+        pending = _Pending(encode_line(data), data,
+                           self.state.take_fetch(data.get("url")) if self.state else None)
+        self._queue.append(pending)
+        self._kick()
         try:
-            await maybe_deferred_to_future(threads.deferToThreadPool(
-                _reactor(), self._pool, self._write_and_mark, line, data, fetch))
+            await maybe_deferred_to_future(pending.done)
         except OSError as exc:
             self._inc("newscrawl/storage/errors")
             logger.error("Could not store %s: %s", data.get("url"), exc)
             raise DropItem(f"storage error: {exc}") from exc
         self._inc("newscrawl/articles/written")
-        self._inc("newscrawl/storage/bytes", len(line))
+        self._inc("newscrawl/storage/bytes", len(pending.line))
         return item
 
     def close_spider(self) -> None:

@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.constants import MIN_BODY_CHARS, MIN_BODY_CHARS_DECLARED, MIN_CONTENT_SHARE
 from crawler.discovery.links import ARTICLE, LISTING
-from crawler.items import PRIVATE_KEY
+from crawler.items import MODEL_ERROR_PREFIX, PRIVATE_KEY
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,6 +30,8 @@ def rejection_reason(item: dict[str, Any], *, min_chars: int = MIN_BODY_CHARS,
     body = (item.get("body") or "").strip()
     verdict = page.get("verdict")
     walled = (item.get("paywall") or {}).get("status") in ("metered", "hard")
+    if any(str(w).startswith(MODEL_ERROR_PREFIX) for w in page.get("warnings", ())):
+        return "model_error"  # no model, no verdict: say so rather than "empty"
     if verdict == LISTING:
         return "not_article"
     if not body:
@@ -37,7 +39,7 @@ def rejection_reason(item: dict[str, Any], *, min_chars: int = MIN_BODY_CHARS,
     declared = verdict == ARTICLE or bool(page.get("news"))
     if len(body) < (min_chars_declared if declared or walled else min_chars):
         return "too_short"
-    if not declared and not walled and page.get("content_share", 1.0) < min_content_share:
+    if not declared and page.get("content_share", 1.0) < min_content_share:
         return "not_article"
     return None
 

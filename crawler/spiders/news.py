@@ -42,12 +42,13 @@ from crawler.items import make_page_item, utc_now_iso
 from crawler.metadata import normalise_date
 from crawler.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
-__all__ = ["NewsSpider", "article_priority"]
+__all__ = ["NewsSpider", "article_priority", "looks_like_html"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-#: Statuses the discovery callbacks want to see (a missing sitemap is normal).
-_DISCOVERY_STATUSES = [301, 302, 400, 401, 403, 404, 410, 500, 502, 503]
+#: Statuses the discovery callbacks want to see (a missing sitemap is normal); redirects
+#: are left to RedirectMiddleware, which skips statuses listed here.
+_DISCOVERY_STATUSES = [400, 401, 403, 404, 410, 500, 502, 503]
 
 
 def article_priority(*dates: str | None, now: datetime | None = None) -> int:
@@ -59,6 +60,37 @@ def article_priority(*dates: str | None, now: datetime | None = None) -> int:
             age_h = (now - datetime.fromisoformat(iso)).total_seconds() / 3600
             return int(max(0, min(C.RECENCY_WINDOW_HOURS, C.RECENCY_WINDOW_HOURS - age_h)))
     return C.PRIORITY_UNDATED_ARTICLE
+
+
+_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x20))
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_like_html(body: bytes, *, declared: bool = True) -> bool:
+    """Whether ``body`` can be an HTML page: has markup and is not binary.
+
+    Servers label PDFs, images and random bytes ``text/html``; without a Content-Type
+    (``declared`` False) the page must start like HTML.
+    """
+    head = body[:C.HTML_SNIFF_BYTES]
+    if head.startswith(_UTF16_BOMS):
+        return True
+    if not declared and not head.lstrip().lower().startswith(
+            (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")):
+        return False
+    if b"<" not in head:
+        return False
+    control = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    return control <= C.MAX_CONTROL_BYTE_SHARE * max(len(head), 1)
+
+
+def _parse_routes(raw: object) -> frozenset[str]:
+    names = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    chosen = frozenset(str(n).strip() for n in names if str(n).strip())
+    unknown = chosen - set(C.ROUTES)
+    if unknown or not chosen:
+        raise ValueError(f"unknown discovery route(s) {sorted(unknown)}; known: {C.ROUTES}")
+    return chosen
 
 
 def _origin(url: str) -> str:
@@ -80,22 +112,20 @@ class NewsSpider(Spider):
         except SitesFileError as exc:
             raise ValueError(str(exc)) from exc
         self._routes_arg = routes
+        if routes is not None:
+            _parse_routes(routes)  # fail at start-up, not in the middle of the crawl
         self._depth_arg = max_depth
         self.allowed_domains = sorted({d for s in self.sites for d in s.allowed_domains})
         self._by_name = {s.name: s for s in self.sites}
         self._patterns = {s.name: s.compiled_patterns() for s in self.sites}
+        #: sitemap URLs requested per site (loop guard and fan-out cap)
         self._sitemaps_seen: dict[str, set[str]] = {s.name: set() for s in self.sites}
 
     # -- configuration from settings (known only once the crawler is attached) ---------
     @property
     def routes(self) -> frozenset[str]:
-        raw = self._routes_arg or self.settings.get("NEWSCRAWL_ROUTES") or ",".join(C.ROUTES)
-        names = raw if isinstance(raw, list | tuple) else str(raw).split(",")
-        chosen = frozenset(n.strip() for n in names if n.strip())
-        unknown = chosen - set(C.ROUTES)
-        if unknown:
-            raise ValueError(f"unknown discovery route(s) {sorted(unknown)}; known: {C.ROUTES}")
-        return chosen
+        return _parse_routes(self._routes_arg or self.settings.get("NEWSCRAWL_ROUTES")
+                             or ",".join(C.ROUTES))
 
     @property
     def max_depth(self) -> int:
@@ -123,7 +153,11 @@ class NewsSpider(Spider):
     def _article_request(self, url: str, site: SiteConfig, via: str, *,
                          lastmod: str | None = None, news: dict[str, str] | None = None,
                          published: str | None = None) -> Request | None:
-        if classify_url(url, self._patterns[site.name]) in (ASSET, LISTING):
+        shape = classify_url(url, self._patterns[site.name])
+        # news sitemaps and feeds list articles: a short URL there is still one, unless the
+        # site's own article patterns say otherwise
+        trusted = via in ("news_sitemap", "feed") and not self._patterns[site.name]
+        if shape == ASSET or (shape == LISTING and not trusted):
             self._count(f"discovery/{via}/skipped_not_article_url")
             return None
         self._count(f"discovery/{via}/urls")
@@ -166,6 +200,7 @@ class NewsSpider(Spider):
 
     def _sitemap_request(self, url: str, site: SiteConfig, depth: int,
                          lastmod: str | None = None) -> Request:
+        self._sitemaps_seen[site.name].add(url)
         return self._discovery_request(url, site, "sitemap", self.parse_sitemap,
                                        C.PRIORITY_SITEMAP - depth, newscrawl_depth=depth,
                                        newscrawl_lastmod=normalise_date(lastmod))
@@ -196,9 +231,7 @@ class NewsSpider(Spider):
             return
         site = self._site(response)
         seen = self._sitemaps_seen[site.name]
-        if response.url in seen:
-            return
-        seen.add(response.url)
+        seen.add(response.url)  # after a redirect, the final URL too
         try:
             sitemap = parse_sitemap(response.body, response.url,
                                     max_urls=self.settings.getint(
@@ -250,10 +283,9 @@ class NewsSpider(Spider):
     # -- HTML pages: listings and article candidates -------------------------------------
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if ctype:
-            return ctype.split(";")[0].strip() in _HTML_TYPES
-        head = response.body[:512].lstrip().lower()
-        return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
+        if ctype and ctype.split(";")[0].strip() not in _HTML_TYPES:
+            return False
+        return looks_like_html(response.body, declared=bool(ctype))
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         kind = response.meta.get("newscrawl_kind")

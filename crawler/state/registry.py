@@ -54,6 +54,8 @@ class CrawlState:
         #: response URL -> what the article's fetch told us, until the article is written
         #: (storage pipeline) or dropped (unchanged, not an article).
         self._pending: dict[str, FetchInfo] = {}
+        #: fetches of pages dropped this run, recorded only at a healthy finish
+        self._held_back: list[FetchInfo] = []
         self.jobdir = crawler.settings.get("JOBDIR")
         self.jobdir_decision = guard_jobdir(self.jobdir)
         crawler.signals.connect(self._opened, signal=signals.spider_opened)
@@ -74,17 +76,39 @@ class CrawlState:
         mark_run_started(self.jobdir)
 
     def _dropped(self, item: Any, response: Any, exception: Exception) -> None:
-        # A page dropped as unchanged or as a non-article needs no refetch while its
-        # lastmod / validators stay the same: nothing is lost by recording them now. A drop
-        # a later run may not repeat (extraction crash or timeout) records nothing.
+        # A page dropped as a non-article or duplicate needs no refetch while its lastmod /
+        # validators stay the same. But a drop can also come from a broken model or an
+        # extraction failure, so these are held back and recorded only at the clean
+        # finish of a healthy run (see _closed). Unchanged articles are recorded at once
+        # by IncrementalPipeline.
         url = item.get("url") if hasattr(item, "get") else None
         fetch = self.take_fetch(url)
         reason = str(exception).split(":", 1)[0].strip()
         if fetch is not None and reason not in TRANSIENT_DROP_REASONS:
-            self.store.record_fetches([fetch])
+            with self._lock:
+                self._held_back.append(fetch)
+
+    def _healthy(self, reason: str) -> bool:
+        stats = self.crawler.stats
+        if reason != "finished" or stats is None:
+            return False
+        good = (stats.get_value("newscrawl/articles/written", 0)
+                + stats.get_value("newscrawl/incremental/unchanged", 0))
+        return good > 0 and not stats.get_value("log_count/ERROR", 0)
 
     def _closed(self, reason: str) -> None:
         try:
+            if self._held_back:
+                if self._healthy(reason):
+                    self.store.record_fetches(self._held_back)
+                else:
+                    logger.info("Not recording %d dropped page(s) as fetched: the run ended "
+                                "%s or logged errors; the next run fetches them again",
+                                len(self._held_back), reason)
+                if self.crawler.stats is not None:
+                    key = "recorded" if self._healthy(reason) else "held_back"
+                    self.crawler.stats.set_value(f"newscrawl/incremental/dropped_{key}",
+                                                 len(self._held_back))
             mark_run_closed(self.jobdir, reason)
         finally:
             self.store.close()

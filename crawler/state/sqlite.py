@@ -102,6 +102,7 @@ class SqliteStateStore(StateStore):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for art in articles:
+                    self._claims.discard((art.key, art.revision))  # durable: claim done
                     # Never move an article back to an older revision (reconciliation may
                     # replay lines the store already holds).
                     conn.execute(

@@ -94,3 +94,30 @@ def test_not_a_block_model(saved_model):
     _rehash(saved_model)
     with pytest.raises(ModelError, match="not a fitted BlockModel"):
         load_model(saved_model)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_tree_ensemble_matches_sklearn(n_classes):
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from classifier.model import TreeEnsemble
+
+    rng = np.random.default_rng(0)
+    X = rng.random((600, 8))
+    X[rng.random(X.shape) < 0.05] = np.nan
+    y = np.nan_to_num(X[:, 0] * n_classes, nan=1.0).astype(int).clip(0, n_classes - 1)
+    booster = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    test = rng.random((50, 8))
+    test[rng.random(test.shape) < 0.1] = np.nan
+    assert np.allclose(TreeEnsemble(booster).predict_proba(test), booster.predict_proba(test))
+
+
+def test_crafted_tree_indices_refused(saved_model):
+    model = load_model(saved_model)
+    inner = ~model.stage1_.is_leaf
+    model.stage1_.left[inner.argmax()] = 10**9
+    sio.dump(model, saved_model)
+    _rehash(saved_model)
+    with pytest.raises(ModelError, match="corrupt trees"):
+        load_model(saved_model)

@@ -36,18 +36,12 @@ def test_all_routes_find_every_allowed_article_once(site: MiniSite, tmp_path: Pa
     assert "/files/report.pdf" not in site.requested  # assets are not fetched
 
 
-@pytest.mark.parametrize(("route", "expected_via"), [
-    ("sitemap", "sitemap"), ("news", "news_sitemap"), ("feed", "feed"), ("links", "links")])
-def test_each_route_on_its_own(site: MiniSite, tmp_path: Path, route: str,
-                               expected_via: str) -> None:
-    items, _stats, _log = run_crawl(tmp_path, [f"site={site.base}/", f"routes={route}"],
+def test_news_route_carries_google_news_fields(site: MiniSite, tmp_path: Path) -> None:
+    items, _stats, _log = run_crawl(tmp_path, [f"site={site.base}/", "routes=news"],
                                     record_pages=True)
-    assert _paths(items) == _expected(route)
-    assert {i["discovered_via"] for i in items} == {expected_via}
-    if route == "news":
-        assert all(i["news"]["publication_date"] and i["news"]["title"] for i in items)
-    if route == "sitemap":
-        assert all(i["lastmod"] and i["lastmod"].endswith("+00:00") for i in items)
+    assert _paths(items) == _expected("news")
+    assert {i["discovered_via"] for i in items} == {"news_sitemap"}
+    assert all(i["news"]["publication_date"] and i["news"]["title"] for i in items)
 
 
 def test_sites_file_with_explicit_feed(site: MiniSite, tmp_path: Path) -> None:
@@ -59,6 +53,11 @@ def test_sites_file_with_explicit_feed(site: MiniSite, tmp_path: Path) -> None:
     assert {i["site"] for i in items} == {"mini"}
 
 
-def test_bad_arguments_fail_clearly(tmp_path: Path) -> None:
-    with pytest.raises(AssertionError, match="exactly one of"):
-        run_crawl(tmp_path, [], record_pages=True)
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "exactly one of"),
+    (["site=http://127.0.0.1:9/", "routes=sitemap,carrier-pigeon"], "unknown discovery route"),
+    (["sites=/nonexistent/sites.toml"], "cannot read"),
+])
+def test_bad_arguments_fail_clearly(tmp_path: Path, args: list[str], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        run_crawl(tmp_path, args, record_pages=True)

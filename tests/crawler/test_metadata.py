@@ -84,3 +84,11 @@ def test_byline_inside_article_only() -> None:
 def test_empty_page_gives_empty_metadata() -> None:
     md = extract_metadata(lxml.html.fromstring("<html><body></body></html>"), None)
     assert md["title"] is None and md["authors"] == [] and md["published"] is None
+
+
+def test_paywall_declaration_on_another_jsonld_node_is_carried() -> None:
+    tree = lxml.html.fromstring(
+        '<html><head><script type="application/ld+json">[{"@type": "NewsArticle", "headline": "H"},'
+        ' {"@type": "WebPage", "isAccessibleForFree": "false"}]</script></head><body></body></html>')
+    md = extract_metadata(tree, "https://n.example/a")
+    assert md["jsonld"]["headline"] == "H" and md["jsonld"]["isAccessibleForFree"] == "false"

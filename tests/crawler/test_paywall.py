@@ -77,3 +77,10 @@ def test_bad_selector_does_not_crash() -> None:
                             body=LONG_BODY, tree=_tree("<p>x</p>"))
     assert result["status"] == "hard"
     assert "jsonld:hasPart.cssSelector=[[[" in result["evidence"]
+
+
+def test_schema_org_url_booleans_and_declarations_on_other_nodes() -> None:
+    assert paywall_status(jsonld={"isAccessibleForFree": "http://schema.org/False"},
+                          body=LONG_BODY)["status"] == "hard"
+    assert paywall_status(jsonld={"isAccessibleForFree": "https://schema.org/True"},
+                          body=LONG_BODY)["status"] == "free"

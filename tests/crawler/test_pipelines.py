@@ -15,6 +15,7 @@ from crawler.items import PRIVATE_KEY, content_hash, make_page_item
 from crawler.pipelines.dedup import DedupPipeline
 from crawler.pipelines.extraction import ExtractionPipeline, build_article
 from crawler.pipelines.validation import ValidationPipeline, rejection_reason
+from tests.crawler.workers import fake_work, no_warm_up
 
 BODY = "The ferry to the island runs again from Monday, the harbour office said. " * 6
 
@@ -143,3 +144,38 @@ def test_dedup_by_canonical_url_and_content() -> None:
     pipe.process_item(art("https://n.example/c", "https://n.example/c", "Body two."))
     assert crawler.stats.get_value("newscrawl/dropped/duplicate_url") == 1
     assert crawler.stats.get_value("newscrawl/dropped/duplicate_content") == 1
+
+
+class StandInPipeline(ExtractionPipeline):
+    work = staticmethod(fake_work)
+    warm = staticmethod(no_warm_up)
+    preload = ("tests.crawler.workers",)
+
+
+def test_worker_crash_and_hang_cost_only_their_pages() -> None:
+    crawler = get_crawler(settings_dict={"NEWSCRAWL_EXTRACT_WORKERS": 2,
+                                         "NEWSCRAWL_EXTRACT_TIMEOUT": 3})
+    pipe = StandInPipeline.from_crawler(crawler)
+
+    async def crawl() -> list[Any]:
+        await pipe.open_spider()
+        bodies = ["one", "crash", "two", "hang", "three", "four"]
+        results = await asyncio.gather(
+            *(pipe.process_item(page(b, url=f"https://n.example/{i}")) for i, b in enumerate(bodies)),
+            return_exceptions=True)
+        pipe.close_spider()
+        return results
+
+    results = asyncio.run(crawl())
+    kept = sorted(r["body"] for r in results if isinstance(r, dict))
+    dropped = sorted(str(r).split(":")[0] for r in results if isinstance(r, DropItem))
+    assert kept == ["four", "one", "three", "two"]
+    assert dropped == ["extract_crashed", "extract_timeout"]
+    assert crawler.stats.get_value("newscrawl/extract/pool_restarts") >= 1
+    assert crawler.stats.get_value("newscrawl/extract/isolated") >= 1
+
+
+def test_model_error_is_its_own_drop_reason() -> None:
+    item = _article(BODY)
+    item[PRIVATE_KEY]["warnings"] = ["model-error:no such model file"]
+    assert rejection_reason(item) == "model_error"

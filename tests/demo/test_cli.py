@@ -176,3 +176,33 @@ def test_demo_reruns_reuse_ports_and_edit_flag_changes_articles(
     out = capsys.readouterr().out
     newest = next(DemoSite(articles=24).manifest())["url_path"]
     assert [line.split()[1] for line in out.splitlines() if line.startswith("Edited")] == [newest]
+
+
+def test_serve_command_serves_until_terminated(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+
+    from tests.demo.helpers import fetch
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.demo", "serve", "--port", "0", "--layout", "ports",
+         "--articles", "24", "--sites-file", str(tmp_path / "sites.yaml")],
+        stdout=subprocess.PIPE, text=True, cwd=runner.REPO_ROOT)
+    try:
+        assert proc.stdout is not None
+        urls = {}
+        for line in proc.stdout:
+            if line.startswith("Serving until"):
+                break
+            parts = line.split()
+            if len(parts) == 2 and parts[1].startswith("http://"):
+                urls[parts[0]] = parts[1]
+        assert set(urls) == {"daily", "courier", "magazine", "quill"}
+        assert fetch(urls["quill"]).status == 200
+        assert [s.start_urls[0] for s in load_sites(tmp_path / "sites.yaml")] == list(urls.values())
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

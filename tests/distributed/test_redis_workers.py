@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.distributed.conftest import REDIS_URL
 from tests.distributed.crawling import fetched_ok, run_workers, written
 from tests.distributed.site import Site, serve
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 ARTICLES = 200
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"no redis-server answers at {REDIS_URL}")
-    prefix = f"newscrawl-test-{uuid.uuid4().hex[:10]}"
-    try:
-        yield prefix
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
 
 
 def test_two_workers_write_each_article_once(tmp_path: Path, redis_prefix: str) -> None:

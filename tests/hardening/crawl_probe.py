@@ -58,19 +58,24 @@ def main(config_path: str) -> int:
     connects: list[list[Any]] = []
     real_getaddrinfo = socket.getaddrinfo
 
-    def fake_getaddrinfo(host, port, *args, **kwargs):
+    def fake_getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0,
+                         proto: int = 0, flags: int = 0) -> Any:
         name = host.decode() if isinstance(host, bytes) else str(host)
         lookups.append(name)
         if name in dns:
             return [info for address in dns[name]
-                    for info in real_getaddrinfo(address, port, *args, **kwargs)]
+                    for info in real_getaddrinfo(address, port, family, type, proto, flags)]
         try:  # numeric addresses only: never a DNS query
-            return real_getaddrinfo(name, port, *args, flags=socket.AI_NUMERICHOST)
+            return real_getaddrinfo(name, port, family, type, proto,
+                                    flags | socket.AI_NUMERICHOST)
         except socket.gaierror:
             raise socket.gaierror(socket.EAI_NONAME, f"fake DNS: no {name}") from None
 
-    socket.getaddrinfo = fake_getaddrinfo  # type: ignore[assignment]
-    socket.gethostbyname = lambda name: fake_getaddrinfo(name, 0)[0][4][0]  # type: ignore
+    def fake_gethostbyname(name: str) -> str:
+        return str(fake_getaddrinfo(name, 0, socket.AF_INET)[0][4][0])
+
+    socket.getaddrinfo = fake_getaddrinfo
+    socket.gethostbyname = fake_gethostbyname
 
     settings = get_project_settings()
     settings.setdict(config["settings"], priority="cmdline")
@@ -86,7 +91,7 @@ def main(config_path: str) -> int:
             host, port = "127.0.0.1", guard_port  # never off this machine
         return real_connect(host, port, *args, **kwargs)
 
-    reactor.connectTCP = guarded_connect  # type: ignore[method-assign]
+    reactor.connectTCP = guarded_connect  # type: ignore[method-assign,assignment]
 
     spider_cls: Any = HostileProbeSpider if config["spider"] == "probe" else config["spider"]
     crawler = process.create_crawler(spider_cls)

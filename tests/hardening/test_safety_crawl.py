@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from tests.hardening import hostile_docs as hd
+
 REPO = Path(__file__).resolve().parents[2]
 FAKE_DNS = {
     "metadata.evil.test": ["169.254.169.254"],
@@ -49,6 +51,7 @@ class Site:
         self.guard = guard
         self.paths: list[str] = []
         self.port = 0
+        self.bomb = hd.gzip_bomb(200 * 1024 * 1024)
 
     def page(self, path: str) -> tuple[int, dict[str, str], bytes]:
         base = f"http://127.0.0.1:{self.port}"
@@ -65,7 +68,10 @@ class Site:
         if path == "/robots.txt":
             return 200, {"Content-Type": "text/plain"}, (
                 "User-agent: *\nAllow: /\nSitemap: http://10.0.0.1/sitemap.xml\n"
-                f"Sitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-a.xml\n").encode()
+                f"Sitemap: {base}/sitemap.xml\nSitemap: {base}/sitemap-a.xml\n"
+                f"Sitemap: {base}/sitemap-bomb.xml.gz\n").encode()
+        if path == "/sitemap-bomb.xml.gz":  # 200 MB of zeros, 200 KB on the wire
+            return 200, {"Content-Type": "application/x-gzip"}, self.bomb
         if path == "/feed.xml":
             items = "".join(f"<item><title>t</title><link>{u}</link></item>"
                             for u in [*bad, f"{base}/news/2026/ok-story"])
@@ -155,7 +161,7 @@ def run_probe(tmp_path: Path, site: Site, spider: str, spider_args: dict[str, st
     settings = {
         "NEWSCRAWL_ALLOWED_NETWORKS": f"127.0.0.1:{site.port}",
         "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES": False,
-        "DOWNLOAD_TIMEOUT": 3, "DNS_TIMEOUT": 3, "RETRY_ENABLED": False,
+        "DOWNLOAD_TIMEOUT": 10, "DNS_TIMEOUT": 5, "RETRY_ENABLED": False,
         "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "INFO",
         "ROBOTSTXT_OBEY": True, "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
         "NEWSCRAWL_OUTPUT_DIR": str(tmp_path / "out"), "NEWSCRAWL_EXTRACT_WORKERS": -1,
@@ -219,11 +225,15 @@ def test_news_spider_crawl_refuses_every_disallowed_target(tmp_path: Path, site:
     assert refused(stats, "loopback") >= 1
     assert "/redirect-loopback" in site.paths
     assert "/robots.txt" in site.paths and "/sitemap.xml" in site.paths
+    # the gzip bomb sitemap was fetched, refused and counted; the crawl went on
+    assert "/sitemap-bomb.xml.gz" in site.paths
+    assert stats.get("newscrawl/skipped/bad_sitemap", 0) >= 1
     # the sitemap index loop a -> b -> a ends: each fetched once
     assert site.paths.count("/sitemap-a.xml") == 1
     assert site.paths.count("/sitemap-b.xml") == 1
 
 
+@pytest.mark.slow
 def test_domain_budget_stops_a_crawl(tmp_path: Path, site: Site, guard: socket.socket) -> None:
     base = f"http://127.0.0.1:{site.port}"
     report = run_probe(tmp_path, site, "probe", {"start": f"{base}/"},

@@ -139,6 +139,10 @@ def test_allowed_networks_parse_ports_and_ipv6() -> None:
     ("http://v6local.evil.example/", "loopback"),
     ("http://mapped.evil.example/", "private"),
     ("http://does-not-resolve.example/", "unresolvable"),
+    # URL parsers disagree on the host of a URL with credentials: refused outright
+    ("http://user@news.example/", "bad-url"),
+    ("http://10.0.0.1:80@news.example/", "bad-url"),
+    ("http:///no-host", "bad-url"),
 ])
 def test_refusals_are_counted_by_reason(url: str, reason: str) -> None:
     mw, stats = make_mw()
@@ -177,6 +181,7 @@ def test_allow_private_keeps_the_scheme_check() -> None:
     assert fetch(mw, "http://127.0.0.1:6379/") is None
     assert fetch(mw, "http://10.0.0.1/") is None
     assert fetch(mw, "file:///etc/passwd") == "newscrawl safety: scheme"
+    assert stats.values == {"newscrawl/safety/refused/scheme": 1}
 
 
 def test_domain_budget_counts_registered_domains() -> None:
@@ -257,3 +262,40 @@ def test_spider_middleware_respects_allow_private() -> None:
     mw, stats = spider_mw({"NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES": True})
     kept = list(mw.process_spider_output(None, [Request("http://127.0.0.1:8000/")]))
     assert len(kept) == 1 and not stats.get_stats()
+
+
+# --- resolver: the connection-time re-check (DNS rebinding) ----------------------------------
+
+def safe_resolver(settings: dict | None = None):
+    from scrapy import Spider
+
+    from crawler.middlewares.safety import SafeResolver
+
+    class NoReactor:  # the check itself never touches the reactor
+        pass
+
+    return SafeResolver.from_crawler(get_crawler(Spider, settings_dict=settings or {}),
+                                     NoReactor())
+
+
+def test_resolver_fails_lookups_that_answer_a_disallowed_address() -> None:
+    from twisted.internet.error import DNSLookupError
+
+    resolver = safe_resolver()
+    assert resolver._check("93.184.216.34", "news.example") == "93.184.216.34"
+    for address in ("127.0.0.1", "10.0.0.1", "169.254.169.254", "::1", "not-an-ip"):
+        with pytest.raises(DNSLookupError):
+            resolver._check(address, "rebind.evil.example")
+
+
+def test_resolver_honours_allowed_networks_and_allow_private() -> None:
+    from twisted.internet.error import DNSLookupError
+
+    resolver = safe_resolver({"NEWSCRAWL_ALLOWED_NETWORKS": "127.0.0.1:8080"})
+    assert resolver._check("127.0.0.1", "localhost") == "127.0.0.1"  # port is checked earlier
+    with pytest.raises(DNSLookupError):
+        resolver._check("127.0.0.2", "localhost")
+    assert safe_resolver({"NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES": True})._check(
+        "10.0.0.1", "intranet") == "10.0.0.1"
+    assert safe_resolver({"NEWSCRAWL_SAFETY_ENABLED": False})._check(
+        "10.0.0.1", "intranet") == "10.0.0.1"

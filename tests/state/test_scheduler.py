@@ -111,3 +111,18 @@ def test_sigterm_stops_children_and_saves_state(tmp_path: Path) -> None:
     child_pid = int(next((tmp_path / "m").glob("*.start")).stem)
     with pytest.raises(ProcessLookupError):
         os.kill(child_pid, 0)
+
+
+def test_a_run_lost_by_a_dead_scheduler_is_redone(tmp_path: Path) -> None:
+    sites = _sites(("a", "1h", None))
+    sched = _scheduler(tmp_path, sites)
+    later = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+    sched.state = {"a": {"next_run": later, "running": {
+        "pid": 999999, "started": "2026-01-01T00:00:00+00:00",
+        "log": str(tmp_path / "gone.log"), "stats": str(tmp_path / "gone.json")}}}
+    sched.save_state()
+    restarted = _scheduler(tmp_path, sites)
+    assert restarted.run(once=True) == 0
+    log = json.loads((tmp_path / "sched" / "schedule.json").read_text())["sites"]["a"]
+    assert log["last"]["status"] == "finished"
+    assert len(list((tmp_path / "m").glob("*.start"))) == 1

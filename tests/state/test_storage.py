@@ -75,3 +75,22 @@ def test_reconcile_never_moves_a_revision_back(tmp_path: Path) -> None:
     state = store.get_article("http://x.test/1")
     assert state is not None and state.revision == 2
     store.close()
+
+
+def test_encode_line_survives_odd_values() -> None:
+    from datetime import datetime, timezone
+
+    line = encode_line({"body": "bad \udc80 surrogate", "when": datetime(2026, 1, 1, tzinfo=timezone.utc),
+                        "tags": {"a"}, "raw": b"\xff"})
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    data = json.loads(line)
+    assert data["when"] == "2026-01-01T00:00:00+00:00" and data["tags"] == ["a"]
+
+
+def test_reconcile_skips_garbage_lines(tmp_path: Path) -> None:
+    store = SqliteStateStore(tmp_path / "state")
+    path = tmp_path / "news-1.jsonl"
+    path.write_bytes(b"\xff\xfe not json\n" + encode_line(_item(4)) + b"[1, 2]\n")
+    assert reconcile_files(store, [path]) == 1
+    assert store.file_offset(path.name) == path.stat().st_size
+    store.close()
