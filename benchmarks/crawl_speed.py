@@ -178,6 +178,8 @@ def memory(pages: int, workers: int, tmp: Path) -> None:
     print(f"  peak RSS crawl process : {sampler.peak_main / mb:.0f} MB (target <= 500 MB);"
           f" Scrapy memusage/max {stats.get('memusage/max', 0) / mb:.0f} MB")
     print(f"  peak RSS with workers  : {sampler.peak_total / mb:.0f} MB ({workers or os.cpu_count()} workers)")
+    drops = {k.rsplit("/", 1)[-1]: v for k, v in stats.items() if k.startswith("newscrawl/dropped/")}
+    print(f"  dropped: {drops}; pool restarts: {stats.get('newscrawl/extract/pool_restarts', 0)}")
 
 
 def main() -> None:

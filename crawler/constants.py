@@ -159,7 +159,7 @@ PAGE_CACHE_MAX_BYTES = 20 * 1024 * 1024
 #: Drop reasons (the text before ":" in a DropItem message) that a later run may not repeat:
 #: such pages are fetched again next run even when the server says nothing changed.
 TRANSIENT_DROP_REASONS: frozenset[str] = frozenset({
-    "extract_crashed", "extract_timeout", "extract_failed", "storage error",
+    "extract_crashed", "extract_timeout", "extract_failed", "model_error", "storage error",
 })
 
 # --- Safety: addresses, schemes, budgets (owned by the hardening area) ----------------------

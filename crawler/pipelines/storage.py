@@ -2,10 +2,10 @@
 
 Each line goes out in one ``write`` and is fsynced before the item moves on and before the
 state store marks the article as seen (lines that queue up meanwhile share one fsync: group
-commit), so a crash leaves at most a torn last line, which the
-next start truncates back to the last newline (logged, counted). Files rotate by size or UTC
-day and are never appended to by a later run: each run (and each distributed worker) writes
-its own files, ``<spider>-<UTC timestamp>-<host>-<pid>-<seq>.jsonl``.
+commit). A crash leaves at most a torn last line, which the next start truncates back to the
+last newline (logged, counted). Files rotate by size or UTC day and are never appended to by
+a later run: each run (and each distributed worker) writes its own files,
+``<spider>-<UTC timestamp>-<host>-<pid>-<seq>.jsonl``.
 
 The item is returned unchanged, so ``scrapy crawl news -O out.jsonl`` keeps working next to it.
 """
@@ -38,7 +38,8 @@ from crawler.state.registry import CrawlState, crawl_state
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["JsonlStoragePipeline", "JsonlWriter", "jsonl_files", "repair_torn_tail"]
+__all__ = ["JsonlStoragePipeline", "JsonlWriter", "encode_line", "jsonl_files",
+           "repair_torn_tail"]
 
 logger = logging.getLogger(__name__)
 

@@ -39,6 +39,7 @@ from crawler.discovery import (
     sitemaps_from_robots,
 )
 from crawler.items import make_page_item, utc_now_iso
+from crawler.limits import thin_crowded_tags
 from crawler.metadata import normalise_date
 from crawler.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
@@ -313,8 +314,9 @@ class NewsSpider(Spider):
     def _parse_tree(self, response: Response) -> Any:
         parser = lxml.html.HTMLParser(recover=True, no_network=True, huge_tree=False,
                                       encoding=getattr(response, "encoding", None))
+        body, _cut = thin_crowded_tags(response.body)  # libxml2 is quadratic in attributes
         try:
-            return lxml.html.document_fromstring(response.body, parser=parser)
+            return lxml.html.document_fromstring(body, parser=parser)
         except (ValueError, LookupError, lxml.etree.ParserError):
             return None
 

@@ -145,3 +145,26 @@ def test_buried_page_body_is_just_the_story(pages: dict[Path, LabelledPage]) -> 
     assert sum(b.text == "Sections" for b, _ in labelled) >= 2
     copies = [lab for b, lab in labelled if b.text.startswith(article.headline)]
     assert copies.count(CONTENT) == 1 and len(copies) >= 3
+
+
+def test_every_page_carries_its_own_hand_written_article(pages: dict[Path, LabelledPage]) -> None:
+    every = _load_tool("build").pages()
+    articles = [art for _, kind, art, _ in every if kind not in ("metered", "buried")]
+    assert len(articles) >= 50
+    assert len({a.headline for a in articles}) == len(articles)
+    bodies = {chunk: page.body for page in pages.values() for chunk in page.body.split("\n\n")}
+    for template, _, art, _ in every:
+        body = bodies[art.headline]  # other pages link to it, but only its own page has it as content
+        paragraphs = [str(v) for k, v in art.parts if k == "p"]
+        paragraphs += [p for entry in art.entries for p in entry.paragraphs]
+        assert 1 <= len(paragraphs) <= 14, art.headline
+        for text in paragraphs[1:]:  # the first may carry a dateline prefix
+            assert text in body, (template, text[:40])
+
+
+def test_no_body_paragraph_is_shared_between_pages(pages: dict[Path, LabelledPage]) -> None:
+    seen: dict[str, Path] = {}
+    for path, page in pages.items():
+        for text in page.body.split("\n\n"):
+            if len(text.split()) >= 8:
+                assert seen.setdefault(text, path) == path, (text[:60], path, seen[text])

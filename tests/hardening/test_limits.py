@@ -59,8 +59,10 @@ def test_extraction_timeout_skips_the_page_and_the_pool_recovers() -> None:
     next page is extracted by a fresh pool."""
     from crawler.pipelines.extraction import ExtractionPipeline
 
+    # generous: the rebuilt pool's start-up counts against the next page's timeout, and on a
+    # busy machine starting a worker takes seconds
     crawler = get_crawler(Spider, settings_dict={
-        "NEWSCRAWL_EXTRACT_WORKERS": 1, "NEWSCRAWL_EXTRACT_TIMEOUT": 5})
+        "NEWSCRAWL_EXTRACT_WORKERS": 1, "NEWSCRAWL_EXTRACT_TIMEOUT": 20})
     pipeline = ExtractionPipeline.from_crawler(crawler)
     # libxml2 checks attribute names pairwise: 200k distinct attributes on one element take
     # minutes, far beyond the timeout (see docs/hardening.md)
@@ -82,3 +84,69 @@ def test_extraction_timeout_skips_the_page_and_the_pool_recovers() -> None:
     assert crawler.stats.get_value("newscrawl/dropped/extract_timeout") == 1
     assert crawler.stats.get_value("newscrawl/extract/pool_restarts") == 1
     assert article["url"] == "http://n.example/fine"
+
+
+# --- crowded start tags (libxml2 is quadratic in the attributes of one element) ---------------
+
+def _text_after_parse(body: bytes) -> str:
+    import lxml.html
+
+    return lxml.html.document_fromstring(body).text_content()
+
+
+def test_normal_pages_pass_unchanged(fixtures_dir) -> None:
+    from crawler.limits import thin_crowded_tags
+    from tests.hardening.pathological import SAMPLE_PAGE
+
+    pages = [SAMPLE_PAGE.encode(), *(p.read_bytes() for p in sorted(
+        fixtures_dir.glob("*/*.html"))[:20])]
+    for page in pages:
+        assert thin_crowded_tags(page) == (page, 0)
+
+
+def test_a_tag_with_200k_attributes_is_cut_and_the_text_kept() -> None:
+    from crawler.limits import MAX_TAG_BYTES, thin_crowded_tags
+
+    body = (b"<html><body><p>before</p><p " + b" ".join(b"a%d=1" % i for i in range(200_000))
+            + b">inside</p><p>after</p></body></html>")
+    thin, cut = thin_crowded_tags(body)
+    assert cut == 1 and len(thin) < 2 * MAX_TAG_BYTES
+    assert _text_after_parse(thin) == "beforeinsideafter"
+
+
+@pytest.mark.parametrize("attribute", [
+    b'src="data:image/png;base64,' + b"A" * 50_000 + b'"',
+    b'title="' + b"word " * 10_000 + b'"',
+    b"data-x='" + b'{"k": "v"} ' * 5_000 + b"'",
+])
+def test_long_attribute_values_are_cut_without_swallowing_the_page(attribute: bytes) -> None:
+    from crawler.limits import thin_crowded_tags
+
+    body = b"<html><body><img " + attribute + b"><p>after the tag</p></body></html>"
+    thin, cut = thin_crowded_tags(body)
+    assert cut == 1
+    assert "after the tag" in _text_after_parse(thin)
+
+
+def test_many_crowded_tags_are_each_cut() -> None:
+    from crawler.limits import MAX_TAG_BYTES, thin_crowded_tags
+
+    tag = b"<p " + b" ".join(b"a%d=1" % i for i in range(5_000)) + b">t</p>"
+    thin, cut = thin_crowded_tags(b"<html><body>" + tag * 50 + b"</body></html>")
+    assert cut == 50 and len(thin) < 50 * (MAX_TAG_BYTES + 10) + 100
+    assert _text_after_parse(thin) == "t" * 50
+
+
+def test_spider_thins_crowded_tags_before_parsing_on_the_reactor_thread() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.limits import MAX_TAG_BYTES
+    from crawler.spiders.news import NewsSpider
+
+    body = (b"<html><body><p " + b" ".join(b"a%d=1" % i for i in range(200_000))
+            + b">inside</p><a href='/news/x'>after</a></body></html>")
+    spider = NewsSpider(site="https://n.example/")
+    tree = spider._parse_tree(HtmlResponse("https://n.example/", body=body))
+    paragraph = tree.find(".//p")
+    assert paragraph is not None and len(paragraph.attrib) < MAX_TAG_BYTES // 4
+    assert tree.text_content() == "insideafter"

@@ -169,3 +169,28 @@ def test_extract_with_a_broken_default_model_reports_it(tmp_path: Path, monkeypa
     assert isinstance(article, Article)
     assert article.body == ""
     assert any(w.startswith("model-error") for w in article.warnings), article.warnings
+
+
+@pytest.mark.parametrize("damage", ["child-out-of-range", "child-points-back", "root-out-of-range",
+                                    "shape-mismatch"])
+def test_crafted_trees_are_refused(tiny_model: BlockModel, tmp_path: Path, damage: str) -> None:
+    """A file with a valid hash (the attacker wrote the sidecar too) but trees whose indices
+    point outside the node arrays must be refused at load, not crash at predict."""
+    import copy
+
+    model = copy.deepcopy(tiny_model)
+    forest = model.stage1_
+    if not hasattr(forest, "validate"):
+        pytest.skip("the model stores scikit-learn trees, not flat arrays")
+    inner = np.flatnonzero(~forest.is_leaf)
+    assert inner.size, "the tiny model has no split to damage"
+    if damage == "child-out-of-range":
+        forest.left[inner[0]] = 10**9
+    elif damage == "child-points-back":
+        forest.right[inner[-1]] = 0
+    elif damage == "root-out-of-range":
+        forest.roots[0] = -5
+    else:
+        forest.threshold = forest.threshold[:-1]
+    path = save_model(model, tmp_path / f"{damage}.skops", {})
+    refused(path, "corrupt trees")
