@@ -40,6 +40,10 @@ ANCESTOR_TOKEN_LEVELS = 6
 #: Neighbouring blocks (each side) whose features are copied into a block's vector.
 NEIGHBOUR_WINDOW = 2
 
+# --- training ---------------------------------------------------------------------------------
+#: Weight of a hand-labelled fixture page's blocks relative to a weak-labelled corpus page's.
+FIXTURE_WEIGHT = 3.0
+
 # --- model ------------------------------------------------------------------------------------
 DEFAULT_MODEL_FILENAME = "newscrawl-blocks.skops"
 MODEL_ENV_VAR = "NEWSCRAWL_MODEL"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from classifier.constants import (
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
 from classifier.segmentation import Block, Segmentation, normalise_space, segment
-from classifier.types import CONTENT, LABELS, Article, LabelledBlock
+from classifier.types import CONTENT, LABELS, NAVIGATION, Article, LabelledBlock
 
 __all__ = ["assemble", "extract", "label_blocks", "page_title"]
 
@@ -89,12 +90,30 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
              version: str | None = None) -> Article:
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
     headline = _headline_index(seg.blocks, labelled)
+    labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else page_title(seg)
     body = "\n\n".join(lb.text for i, lb in enumerate(labelled)
                        if lb.label == CONTENT and i != headline)
     return Article(body=body, title=title, blocks=tuple(labelled), url=url,
                    language=_language(seg.root), model_version=version,
                    warnings=tuple(seg.warnings))
+
+
+def _text_key(text: str) -> str:
+    return text.rstrip(" .…").casefold()
+
+
+def _drop_headline_copies(labelled: list[LabelledBlock],
+                          headline: int | None) -> list[LabelledBlock]:
+    """A repeat of the headline elsewhere (a teaser, "Valdoria's premier…") is navigation."""
+    if headline is None:
+        return labelled
+    key = _text_key(labelled[headline].text)
+    out = list(labelled)
+    for i, lb in enumerate(out):
+        if i != headline and lb.label == CONTENT and _text_key(lb.text) == key:
+            out[i] = replace(lb, label=NAVIGATION, score=float(lb.scores.get(NAVIGATION, 0.0)))
+    return out
 
 
 def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock]) -> int | None:

@@ -111,7 +111,9 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         return weights
 
     def fit(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]],
-            groups: Sequence[str] | None = None) -> BlockModel:
+            groups: Sequence[str] | None = None,
+            page_weights: Sequence[float] | None = None) -> BlockModel:
+        """``page_weights`` multiply the weights of a page's blocks (hand labels > weak)."""
         if len(pages) != len(labels):
             raise ValueError("pages and labels differ in length")
         index = {label: i for i, label in enumerate(LABELS)}
@@ -124,6 +126,9 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         y = np.concatenate(ys)
         lengths = np.concatenate([p.lengths for p in pages])
         weights = self._weights(y, lengths)
+        if page_weights is not None:
+            weights = weights * np.repeat(np.asarray(page_weights, dtype=float),
+                                          [p.X.shape[0] for p in pages])
         rows = self._sample_rows(y)
         self.classes_ = np.array(LABELS)
         self.n_features_in_ = X.shape[1]

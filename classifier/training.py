@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from classifier.constants import WEAK_MIN_RECALL
+from classifier.constants import FIXTURE_WEIGHT, WEAK_MIN_RECALL
 from classifier.features import FEATURE_VERSION, PageFeatures, page_features
 from classifier.fixtures import LabelledPage, iter_fixtures, read_fixture
 from classifier.model import BlockModel, save_model
@@ -207,6 +207,10 @@ def _progress(items: Sequence[Any], desc: str, enabled: bool) -> Iterable[Any]:
     return tqdm(items, desc=desc, file=sys.stderr, leave=False)
 
 
+def _page_weight(page: TrainingPage) -> float:
+    return FIXTURE_WEIGHT if page.source == "fixtures" else 1.0
+
+
 # --- scoring ---------------------------------------------------------------------------------
 
 def _shingle_pr(pred: str, gold: str) -> tuple[float | None, float | None]:
@@ -251,7 +255,9 @@ def cross_validate(pages: Sequence[TrainingPage], params: dict[str, Any], *, fol
     for train_idx, test_idx in _progress(splits, "cross-validation", progress):
         model = BlockModel(**params).fit([pages[i].features for i in train_idx],
                                          [pages[i].labels for i in train_idx],
-                                         groups=[groups[i] for i in train_idx])
+                                         groups=[groups[i] for i in train_idx],
+                                         page_weights=[_page_weight(pages[i])
+                                                       for i in train_idx])
         for i in test_idx:
             preds[i] = list(model.predict([pages[i].features]))
     report: dict[str, Any] = {"folds": n_splits}
@@ -323,7 +329,8 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
     cv = cross_validate(pages, model_params, folds=cv_folds, progress=progress) if cv_folds else {}
     model = BlockModel(**model_params).fit([p.features for p in pages],
                                            [p.labels for p in pages],
-                                           groups=[p.group for p in pages])
+                                           groups=[p.group for p in pages],
+                                           page_weights=[_page_weight(p) for p in pages])
     label_counts = Counter(lab for p in pages for lab in p.labels)
     sidecar: dict[str, Any] = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -334,6 +341,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
         "model_params": model.get_params(),
         "training_data": _manifest(pages),
         "block_counts": {label: int(label_counts[label]) for label in LABELS},
+        "fixture_weight": FIXTURE_WEIGHT,
         "cross_validation": cv,
     }
     if out is not None:

@@ -96,7 +96,7 @@ def _occlusion(booster: Any, X: np.ndarray, label_idx: np.ndarray
     """
     n, f = X.shape
     # scikit-learn boosters call it ``classes_``; the classifier's flat ensemble ``classes``.
-    classes = getattr(booster, "classes_", None)
+    classes: Any = getattr(booster, "classes_", None)
     if classes is None:
         classes = getattr(booster, "classes", range(len(LABELS)))
     columns = {int(c): i for i, c in enumerate(classes)}

@@ -61,6 +61,7 @@ ITEM_PIPELINES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawler.pipelines.NewscrawlLogFormatter"  # one line per dropped item
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False  # no open port by default
 

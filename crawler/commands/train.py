@@ -146,8 +146,8 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
           f"in {sidecar['training_seconds']} s")
     print(json.dumps({"training_data": sidecar.get("training_data"),
                       "block_counts": sidecar.get("block_counts")}, indent=1))
-    print(f"compare it with: scrapy evaluate --model {_shown(SHIPPED_MODEL)} --against "
-          f"{output} {' '.join(fixtures)}")
+    print(f"compare it on pages you did not train on: scrapy evaluate --model "
+          f"{_shown(Path(opts.base_model))} --against {output} TEST_FIXTURES fixtures")
     return 0
 
 

@@ -38,10 +38,10 @@ class DedupPipeline:
         digest = item.get("content_hash")
         if url in self._urls:
             self.stats.inc_value("newscrawl/dropped/duplicate_url")
-            raise DropItem(f"duplicate_url: {item.get('url')} (canonical {url})")
+            raise DropItem(f"duplicate_url: {item.get('url')} (canonical {url})", log_level="INFO")
         if digest and digest in self._hashes and (item.get("body") or "").strip():
             self.stats.inc_value("newscrawl/dropped/duplicate_content")
-            raise DropItem(f"duplicate_content: {item.get('url')}")
+            raise DropItem(f"duplicate_content: {item.get('url')}", log_level="INFO")
         if url:
             self._urls.add(url)
         if digest:

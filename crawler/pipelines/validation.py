@@ -73,6 +73,8 @@ class ValidationPipeline:
         item.pop(PRIVATE_KEY)
         if reason is not None:
             self.stats.inc_value(f"newscrawl/dropped/{reason}")
-            raise DropItem(f"{reason}: {item.get('url')}")
+            # expected for listings and stubs (INFO); a missing model is not (WARNING)
+            raise DropItem(f"{reason}: {item.get('url')}",
+                           log_level="WARNING" if reason == "model_error" else "INFO")
         self.stats.inc_value("newscrawl/articles/valid")
         return item

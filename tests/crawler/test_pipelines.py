@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
@@ -16,6 +17,11 @@ from crawler.pipelines.dedup import DedupPipeline
 from crawler.pipelines.extraction import ExtractionPipeline, build_article
 from crawler.pipelines.validation import ValidationPipeline, rejection_reason
 from tests.crawler.workers import fake_work, no_warm_up
+
+
+class NewscrawlSpiderStub(Spider):
+    name = "stub"
+
 
 BODY = "The ferry to the island runs again from Monday, the harbour office said. " * 6
 
@@ -179,3 +185,15 @@ def test_model_error_is_its_own_drop_reason() -> None:
     item = _article(BODY)
     item[PRIVATE_KEY]["warnings"] = ["model-error:no such model file"]
     assert rejection_reason(item) == "model_error"
+
+
+def test_drop_log_line_leaves_the_item_out() -> None:
+    from crawler.pipelines import NewscrawlLogFormatter
+
+    crawler = get_crawler(NewscrawlSpiderStub)
+    crawler.spider = crawler._create_spider()
+    item = page(ARTICLE_HTML)
+    result = NewscrawlLogFormatter().dropped(item, DropItem("too_short: https://n.example/x",
+                                                            log_level="INFO"), None, crawler.spider)
+    text = result["msg"] % result["args"]
+    assert text == "Dropped: too_short: https://n.example/x" and result["level"] == 20
