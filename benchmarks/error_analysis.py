@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.quality import CORPORA, default_corpora_dir
-from classifier.evaluation import read_corpus, shingles
+from classifier.evaluation import SHINGLE_SIZE, read_corpus, shingles, tokenize
 
 #: A paragraph counts as missed / added when less than this share of its shingles is
 #: found on the other side.
@@ -30,13 +30,18 @@ SNIPPET_CHARS = 110
 def unmatched_paragraphs(text: str, other: str) -> list[str]:
     """Paragraphs of ``text`` whose shingles are mostly absent from ``other``."""
     other_shingles = shingles(other)
+    other_words = f" {' '.join(tokenize(other))} "
     found = []
     for paragraph in (p.strip() for p in text.split("\n")):
-        own = shingles(paragraph)
-        if not own:
+        words = tokenize(paragraph)
+        if not words:
             continue
-        share = sum((own & other_shingles).values()) / own.total()
-        if share < UNMATCHED_SHARE:
+        if len(words) < SHINGLE_SIZE:  # one short shingle: look for the words in a row
+            if f" {' '.join(words)} " not in other_words:
+                found.append(paragraph)
+            continue
+        own = shingles(paragraph)
+        if sum((own & other_shingles).values()) / own.total() < UNMATCHED_SHARE:
             found.append(paragraph)
     return found
 

@@ -210,9 +210,10 @@ def text_report(results: dict[str, Any]) -> str:
 
 def markdown_report(results: dict[str, Any]) -> str:
     corpora = list(results["quality"])
-    head = "| system | " + " | ".join(
-        f"{c} F1 (P / R) | {c} exact" for c in corpora) + " |"
-    lines = [head, "|---|" + "---:|---:|" * len(corpora)]
+    lines: list[str] = []
+    if corpora:
+        lines += ["| system | " + " | ".join(f"{c} F1 (P / R) | {c} exact" for c in corpora)
+                  + " |", "|---|" + "---:|---:|" * len(corpora)]
     systems = list(dict.fromkeys(s for c in corpora for s in results["quality"][c]))
     for system in systems:
         cells = []

@@ -6,13 +6,13 @@ from __future__ import annotations
 #: Bytes (or characters for ``str`` input) of a page that are parsed; the rest is cut off.
 MAX_INPUT_BYTES = 4_000_000
 #: Elements visited per page; later elements are ignored.
-MAX_NODES = 150_000
+MAX_NODES = 60_000
 #: Deepest element whose text is read; deeper subtrees are skipped (lxml itself stops at 256).
 MAX_DEPTH = 200
 #: Characters kept per block; a longer block is cut.
 MAX_BLOCK_CHARS = 20_000
 #: Blocks kept per page.
-MAX_BLOCKS = 4_000
+MAX_BLOCKS = 2_000
 #: Bytes looked at for a ``<meta charset>`` declaration.
 META_CHARSET_SCAN_BYTES = 8_192
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY"]
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -89,3 +89,39 @@ PHRASE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 #: Frequent function words of the languages in the training data (prose has many of them).
 STOPWORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "not", "no", "so", "than", "then", "there", "which", "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "more", "most", "such", "can", "could", "would", "should", "will", "has", "have", "had", "do", "does", "did", "also", "into", "about", "after", "before", "over", "under", "between", "while", "during", "der", "die", "das", "und", "oder", "aber", "ein", "eine", "einer", "eines", "einem", "einen", "ist", "sind", "war", "waren", "nicht", "mit", "von", "zu", "im", "in", "am", "auf", "für", "fur", "bei", "aus", "nach", "als", "auch", "es", "sie", "er", "wir", "ihr", "dass", "daß", "wie", "wenn", "noch", "nur", "so", "über", "le", "la", "les", "un", "une", "des", "et", "ou", "mais", "de", "du", "au", "aux", "est", "sont", "était", "pas", "pour", "par", "avec", "dans", "sur", "que", "qui", "ce", "cette", "ces", "il", "elle", "ils", "nous", "vous", "leur", "plus", "se", "ne", "en", "el", "la", "los", "las", "un", "una", "unos", "y", "o", "pero", "de", "del", "al", "es", "son", "fue", "no", "por", "para", "con", "en", "que", "se", "lo", "su", "sus", "como", "il", "lo", "gli", "le", "un", "una", "e", "o", "ma", "di", "da", "del", "della", "che", "non", "per", "con", "su", "è", "sono", "o", "a", "os", "as", "um", "uma", "e", "ou", "mas", "de", "do", "da", "dos", "das", "em", "no", "na", "que", "não", "para", "com", "por", "se", "de", "het", "een", "en", "of", "maar", "van", "in", "op", "met", "voor", "dat", "niet", "is", "zijn", "was"])
+
+
+#: Class / id tokens of the element holding a page's comment thread (not the article's own
+#: "comments-open" style flags, which WordPress puts on the body and the article).
+_COMMENT_PREFIXES = ("comment", "disqus")
+_COMMENT_WORDS = frozenset({"respond", "replies", "discussion", "talkback", "reader-comments"})
+_NOT_COMMENT = frozenset({"comments-open", "comments-closed", "comment-count", "comments-count",
+                          "comments-link", "comment-link", "commentcount", "comments-number",
+                          "comment-icon", "comments-icon", "comment-button", "comments-button",
+                          "commented", "comments-enabled", "comments-allowed", "has-comments",
+                          "with-comments"})
+_COMMENT_EXCEPTIONS = ("commentar", "commentisfree", "commenter-")
+_COMMENT_LEVELS = 12
+
+
+def _comment_token(token: str) -> bool:
+    if token in _COMMENT_WORDS:
+        return True
+    if token in _NOT_COMMENT:
+        return False
+    return token.startswith(_COMMENT_PREFIXES) and not token.startswith(_COMMENT_EXCEPTIONS)
+
+
+def in_comment_thread(tokens: tuple[str, ...],
+                      ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """True when the block or one of its near ancestors (not body / html) is a comment thread:
+    by the taxonomy, readers' comments are navigation, never article content."""
+    chain = [("", tokens), *ancestors[:_COMMENT_LEVELS]]
+    for tag, element_tokens in chain:
+        if tag in ("body", "html") or not element_tokens:
+            continue
+        if not _NOT_COMMENT.isdisjoint(element_tokens):
+            continue
+        if any(_comment_token(t) for t in element_tokens):
+            return True
+    return False

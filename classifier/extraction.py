@@ -18,6 +18,7 @@ from classifier.constants import (
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
 )
+from classifier.cues import in_comment_thread
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
 from classifier.segmentation import Block, Segmentation, normalise_space, segment
@@ -89,6 +90,7 @@ def label_blocks(seg: Segmentation, model: BlockModel) -> list[LabelledBlock]:
 def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | None = None,
              version: str | None = None) -> Article:
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
+    labelled = _drop_comment_threads(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else page_title(seg)
@@ -97,6 +99,17 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     return Article(body=body, title=title, blocks=tuple(labelled), url=url,
                    language=_language(seg.root), model_version=version,
                    warnings=tuple(seg.warnings))
+
+
+def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
+    return replace(lb, label=NAVIGATION, score=float(lb.scores.get(NAVIGATION, 0.0)))
+
+
+def _drop_comment_threads(blocks: tuple[Block, ...],
+                          labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """Readers' comments are navigation by the taxonomy, however article-like their prose."""
+    return [_as_navigation(lb) if lb.label == CONTENT and in_comment_thread(b.tokens, b.ancestors)
+            else lb for b, lb in zip(blocks, labelled, strict=True)]
 
 
 def _text_key(text: str) -> str:
@@ -112,7 +125,7 @@ def _drop_headline_copies(labelled: list[LabelledBlock],
     out = list(labelled)
     for i, lb in enumerate(out):
         if i != headline and lb.label == CONTENT and _text_key(lb.text) == key:
-            out[i] = replace(lb, label=NAVIGATION, score=float(lb.scores.get(NAVIGATION, 0.0)))
+            out[i] = _as_navigation(lb)
     return out
 
 

@@ -363,7 +363,10 @@ class _Walker:
                 if obj.block is obj:
                     self.flush(obj)
                 continue
-            if stopped:
+            if stopped or len(self.blocks) >= MAX_BLOCKS:
+                if not stopped:
+                    self.warn(WARN_BLOCK_CAP)
+                    stopped = True
                 continue
             element = obj
             stack.append((_TAIL, element.tail, frame))

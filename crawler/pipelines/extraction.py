@@ -9,6 +9,7 @@ rebuilt and the crawl goes on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -153,10 +154,13 @@ class ExtractionPipeline:
         self.with_blocks = with_blocks
         self.max_page_bytes = max_page_bytes
         self._executor: Executor | None = None
+        self._size = 1
         self._generation = 0  # bumped each time the pool is replaced
         self._killed: set[int] = set()  # generations we terminated ourselves (a hung page)
         self._quarantine: Executor | None = None  # pages that were in flight at a crash
         self._quarantine_lock = asyncio.Lock()
+        self._slots: asyncio.Semaphore | None = None
+        self._ready: asyncio.Future[list[str]] | None = None  # warm-up of a rebuilt pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -181,20 +185,34 @@ class ExtractionPipeline:
     async def open_spider(self) -> None:
         self._executor = self._new_executor()
         size = -1 if self.workers < 0 else _pool_size(self.workers)
+        self._size = max(size, 1)
         self.stats.set_value("newscrawl/extract/workers", size)
+        try:
+            asyncio.get_running_loop()
+            self._slots = asyncio.Semaphore(max(size, 1))
+        except RuntimeError:  # plain Twisted reactor: no throttle (timeouts include queueing)
+            self._slots = None
         # start every worker and load the model now, so the first pages do not wait for it
-        warming = [self._executor.submit(self.warm) for _ in range(max(size, 1))]
-        for future in warming:
+        errors = await self._warm_up(self._executor, self._size)
+        if errors:
+            log.error("the block model cannot be used; every page will be dropped as "
+                      "model_error: %s", errors[0][:500])
+
+    async def _warm_up(self, executor: Executor, workers: int) -> list[str]:
+        """Start ``executor``'s workers and load the model in each; model errors found.
+
+        Page timeouts then measure extraction, never a worker's start on a busy machine."""
+        futures = [executor.submit(self.warm) for _ in range(workers)]
+        for future in futures:
             try:
                 warnings = await self._await(future, EXTRACT_WARM_UP_TIMEOUT_S) or []
             except Exception as exc:  # a broken worker shows up again, per page, as drops
                 log.warning("extraction worker warm-up failed: %r", exc)
-                break
+                return []
             errors = [w for w in warnings if w.startswith(MODEL_ERROR_PREFIX)]
             if errors:
-                log.error("the block model cannot be used; every page will be dropped as "
-                          "model_error: %s", errors[0][:500])
-                break
+                return errors
+        return []
 
     def close_spider(self) -> None:
         for executor in (self._executor, self._quarantine):
@@ -212,6 +230,8 @@ class ExtractionPipeline:
         self._executor = self._new_executor()
         self._generation += 1
         self.stats.inc_value("newscrawl/extract/pool_restarts")
+        if self._slots is not None:  # pages wait for the new workers outside their timeout
+            self._ready = asyncio.ensure_future(self._warm_up(self._executor, self._size))
 
     @staticmethod
     def _kill(executor: Executor) -> None:
@@ -228,25 +248,35 @@ class ExtractionPipeline:
             return await maybe_deferred_to_future(deferToThread(future.result, timeout))
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
+    def _slot(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        """One in-flight page per worker: the timeout then measures running, not queueing."""
+        return self._slots if self._slots is not None else contextlib.nullcontext()
+
     async def _run(self, page: dict[str, Any]) -> dict[str, Any]:
         for _ in range(EXTRACT_MAX_SUBMITS):
-            executor, generation = self._executor, self._generation
-            assert executor is not None, "open_spider() was not called"
-            future = executor.submit(self.work, page, self.with_blocks)
-            try:
-                return await self._await(future)
-            except (BrokenProcessPool, asyncio.CancelledError):
-                if not _lost_with_pool(future):
-                    raise  # our own task was cancelled (crawl shutting down)
-                killed_by_us = generation in self._killed
-                self._reset_pool(generation)
-                if not killed_by_us:
-                    # a worker crashed: this page or any other in flight may be the cause,
-                    # so retry it alone, where a crash can only be its own
-                    return await self._run_isolated(page)
-            except (TimeoutError, asyncio.TimeoutError):
-                self._reset_pool(generation, killed_by_us=True)
-                self._drop("extract_timeout", page)
+            crashed = False
+            async with self._slot():
+                if self._ready is not None:
+                    await asyncio.shield(self._ready)
+                executor, generation = self._executor, self._generation
+                assert executor is not None, "open_spider() was not called"
+                future = executor.submit(self.work, page, self.with_blocks)
+                try:
+                    return await self._await(future)
+                except (BrokenProcessPool, asyncio.CancelledError):
+                    if not _lost_with_pool(future):
+                        raise  # our own task was cancelled (crawl shutting down)
+                    # the pool died under this page: a worker crashed, or we killed the
+                    # pool because another page hung (then simply resubmit)
+                    crashed = generation not in self._killed
+                    self._reset_pool(generation)
+                except (TimeoutError, asyncio.TimeoutError):
+                    self._reset_pool(generation, killed_by_us=True)
+                    self._drop("extract_timeout", page)
+            if crashed:
+                # this page or any other in flight may have crashed the worker: retry it
+                # alone, where a crash can only be its own
+                return await self._run_isolated(page)
         self._drop("extract_crashed", page)
         raise AssertionError("unreachable")
 
@@ -256,6 +286,7 @@ class ExtractionPipeline:
         async with self._quarantine_lock:
             if self._quarantine is None:
                 self._quarantine = self._new_executor(workers=1)
+                await self._warm_up(self._quarantine, 1)
             future = self._quarantine.submit(self.work, page, self.with_blocks)
             try:
                 return await self._await(future)

@@ -342,3 +342,14 @@ def test_cli_refuses_a_corrupt_model(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad.write_bytes(b"this is not a model")
     assert main(["--model", str(bad), str(tmp_path)]) == 2
     assert "bad.skops" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_the_benchmark_corpora_read_and_decode(shared_corpora: Path) -> None:
+    dragnet_test = list(read_corpus(shared_corpora / "dragnet", split="test"))
+    assert len(dragnet_test) == 415
+    assert all(p.gold for p in dragnet_test)
+    decoded = [decode_corpus_page(p.html) for p in dragnet_test]
+    assert all("<" in text for text in decoded)
+    scrapinghub = list(read_corpus(shared_corpora / "scrapinghub"))
+    assert len(scrapinghub) == 181 and all(p.url for p in scrapinghub)

@@ -92,3 +92,17 @@ def test_seeded_mutations_never_raise(tiny_model):
 def test_property_never_raises(tiny_model, data):
     article = extract(data, model=tiny_model)
     assert isinstance(article.body, str)
+
+
+def test_comment_thread_is_never_body(tiny_model):
+    html, _ = training_page(8)
+    comment = ("<section id=\"comments\" class=\"comments-area\"><ol class=\"comment-list\"><li>"
+               "<p>Paragraph 9 of story 8: the council met on Tuesday and agreed, after a long "
+               "debate, that the harbour wall would be repaired.</p></li></ol></section>")
+    html = html.replace("</article>", "</article>" + comment)
+    article = extract(html, model=tiny_model)
+    assert "Paragraph 9" not in article.body
+    assert "Paragraph 0" in article.body
+    body_class = extract(html.replace("<body>", '<body class="single comments-open">')
+                         .replace(comment, ""), model=tiny_model)
+    assert "Paragraph 0" in body_class.body

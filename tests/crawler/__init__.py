@@ -1,0 +1,1 @@
+"""Tests of the crawler: discovery, spider, pipelines, metadata, paywall, WARC, demo crawls."""
