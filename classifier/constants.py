@@ -51,8 +51,9 @@ MODEL_ENV_VAR = "NEWSCRAWL_MODEL"
 MAX_MODEL_BYTES = 50_000_000
 
 # --- assembly ---------------------------------------------------------------------------------
-#: Probability of ``content`` above which a block goes into the body.
-CONTENT_THRESHOLD = 0.5
+#: Probability of ``content`` from which a block goes into the body (below it the block takes
+#: its most likely other label). Chosen on dragnet / l3s-gn1, never on scrapinghub.
+CONTENT_THRESHOLD = 0.65
 
 # --- weak labels (classifier.weak_labels) -----------------------------------------------------
 #: Words per shingle when aligning blocks with a gold article body.

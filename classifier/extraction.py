@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from classifier.constants import (
+    CONTENT_THRESHOLD,
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
@@ -78,8 +79,13 @@ def label_blocks(seg: Segmentation, model: BlockModel) -> list[LabelledBlock]:
     """Label every block of ``seg`` with ``model``."""
     probs = model.predict_page(page_features(seg))
     out = []
+    content = LABELS.index(CONTENT)
     for block, row in zip(seg.blocks, probs, strict=True):
-        best = int(np.argmax(row))
+        # Content must be clearly the most likely label: extra text costs more than a
+        # missed sentence (threshold chosen on the dragnet and l3s-gn1 scores).
+        others = row.copy()
+        others[content] = -1.0
+        best = content if row[content] >= CONTENT_THRESHOLD else int(np.argmax(others))
         out.append(LabelledBlock(
             text=block.text, label=LABELS[best], score=float(row[best]), path=block.path,
             tag=block.tag, scores={label: float(p) for label, p in zip(LABELS, row,

@@ -11,8 +11,11 @@ from lxml import html as lxml_html
 from classifier import decode_html, segment
 from classifier.constants import (
     MAX_BLOCK_CHARS,
+    MAX_BLOCKS,
     MAX_DEPTH,
     MAX_INPUT_BYTES,
+    MAX_NODES,
+    WARN_BLOCK_CAP,
     WARN_DEPTH_CAP,
     WARN_EMPTY,
     WARN_INPUT_CAP,
@@ -119,10 +122,15 @@ def test_deep_nesting_built_tree_no_recursion():
 
 
 def test_many_siblings_node_cap():
-    html = "<body>" + "<p>x</p>" * 200_000
-    seg = segment(html)
-    assert WARN_NODE_CAP in seg.warnings or WARN_INPUT_CAP in seg.warnings
-    assert 0 < len(seg.blocks) <= 200_000
+    seg = segment("<body><p>start</p>" + "<i>x</i>" * (MAX_NODES + 10))
+    assert WARN_NODE_CAP in seg.warnings
+    assert seg.blocks[0].text == "start"
+
+
+def test_many_blocks_block_cap():
+    seg = segment("<body>" + "<p>x</p>" * (MAX_BLOCKS + 10))
+    assert WARN_BLOCK_CAP in seg.warnings
+    assert len(seg.blocks) == MAX_BLOCKS
 
 
 def test_huge_text_node_capped():
