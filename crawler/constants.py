@@ -8,6 +8,8 @@ from __future__ import annotations
 # --- XML / feed parsing: bounded work on hostile input -------------------------------
 #: Largest decompressed size of one gzipped sitemap (the sitemaps.org limit is 50 MB).
 MAX_GUNZIP_BYTES = 50 * 1024 * 1024
+# Output counted per step when checking a gzip body's size: the memory a bomb costs.
+GUNZIP_STEP_BYTES = 1024 * 1024
 #: Largest XML / JSON document (sitemap, feed) we parse at all.
 MAX_XML_BYTES = 50 * 1024 * 1024
 #: URLs taken from one sitemap (the sitemaps.org limit is 50,000).

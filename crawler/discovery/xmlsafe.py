@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from crawler.constants import MAX_GUNZIP_BYTES, MAX_XML_BYTES
+from crawler.constants import GUNZIP_STEP_BYTES, MAX_GUNZIP_BYTES, MAX_XML_BYTES
 
 __all__ = ["XmlError", "child_text", "gunzip_capped", "iter_elements", "local_name", "maybe_gunzip"]
 
@@ -23,15 +23,33 @@ class XmlError(ValueError):
 
 
 def gunzip_capped(data: bytes, max_bytes: int = MAX_GUNZIP_BYTES) -> bytes:
-    """Decompress gzip ``data``, refusing output beyond ``max_bytes`` (gzip bombs)."""
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decomp.decompress(data, max_bytes + 1)
+    """Decompress gzip ``data``, refusing output beyond ``max_bytes`` (gzip bombs).
+
+    A first pass only counts the output size in small steps, so a bomb is refused with
+    about one step of memory instead of ``max_bytes``; real sitemaps are small, and
+    decompressing them twice costs little.
+    """
+    _check_gunzip_size(data, max_bytes)
+    try:  # a decompressobj keeps what a truncated file yields, as a browser would
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data)
     except zlib.error as exc:
         raise XmlError(f"corrupt gzip data: {exc}") from exc
-    if len(out) > max_bytes or decomp.unconsumed_tail:
-        raise XmlError(f"gzip data decompresses beyond {max_bytes} bytes")
-    return out
+
+
+def _check_gunzip_size(data: bytes, max_bytes: int) -> None:
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    total = 0
+    pending = data
+    try:
+        while pending:
+            total += len(decomp.decompress(pending, GUNZIP_STEP_BYTES))
+            if total > max_bytes:
+                raise XmlError(f"gzip data decompresses beyond {max_bytes} bytes")
+            pending = decomp.unconsumed_tail
+            if decomp.eof:
+                break
+    except zlib.error as exc:
+        raise XmlError(f"corrupt gzip data: {exc}") from exc
 
 
 def maybe_gunzip(data: bytes, max_bytes: int = MAX_GUNZIP_BYTES) -> bytes:
