@@ -4,8 +4,9 @@ ad / paywall, and assemble the clean article.
 This package never imports Scrapy. The crawler uses only the names in ``__all__``.
 """
 
-from classifier.evaluation import corpus_scores, evaluate, shingle_scores
+from classifier.evaluation import block_scores, corpus_scores, evaluate, shingle_scores
 from classifier.extraction import extract
+from classifier.features import feature_names, page_features
 from classifier.fixtures import LabelledPage, read_fixture, write_fixture
 from classifier.model import BlockModel, ModelError, default_model, load_model, save_model
 from classifier.segmentation import Block, Segmentation, decode_html, segment
@@ -36,13 +37,16 @@ __all__ = [
     "Segmentation",
     "WeakLabelStats",
     "WeakLabelledPage",
+    "block_scores",
     "corpus_scores",
     "decode_html",
     "default_model",
     "evaluate",
     "extract",
+    "feature_names",
     "load_easylist",
     "load_model",
+    "page_features",
     "read_fixture",
     "save_model",
     "segment",

@@ -78,10 +78,8 @@ class BlockExplanation:
 
 
 def _feature_api() -> tuple[Any, Any]:
-    try:  # requested as public names of ``classifier`` (see the report to the lead)
-        from classifier import feature_names, page_features  # type: ignore[attr-defined]
-    except ImportError:
-        from classifier.features import feature_names, page_features
+    from classifier import feature_names, page_features
+
     return feature_names, page_features
 
 

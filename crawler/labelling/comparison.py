@@ -22,14 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 def _evaluation_api() -> tuple[Any, Any, Any]:
-    try:  # requested as public names of ``classifier`` (see the report to the lead)
-        from classifier import (  # type: ignore[attr-defined]
-            block_scores,
-            corpus_scores,
-            evaluate,
-        )
-    except ImportError:
-        from classifier.evaluation import block_scores, corpus_scores, evaluate
+    from classifier import block_scores, corpus_scores, evaluate
+
     return block_scores, corpus_scores, evaluate
 
 
