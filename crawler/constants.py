@@ -139,7 +139,7 @@ STATE_DB_NAME = "state.sqlite3"
 #: SQLite waits this long for a lock held by another process before failing.
 STATE_DB_TIMEOUT_S = 30.0
 #: Request kinds whose pages are kept with their validators and re-read on a 304.
-CONDITIONAL_KINDS: frozenset[str] = frozenset({"sitemap", "feed", "listing"})
+CONDITIONAL_KINDS: frozenset[str] = frozenset({"robots", "sitemap", "feed", "listing"})
 #: Seconds a distributed worker waits on an empty shared frontier before it exits.
 IDLE_TIMEOUT_S = 30.0
 #: Key prefix of everything the crawl keeps in Redis.

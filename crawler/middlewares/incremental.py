@@ -1,6 +1,6 @@
 """Downloader middleware for incremental crawls: do not download what has not changed.
 
-- sitemap / feed / listing requests go out with ``If-None-Match`` / ``If-Modified-Since``
+- robots.txt / sitemap / feed / listing requests go out with ``If-None-Match`` / ``If-Modified-Since``
   from the stored copy of the page; on a 304 the stored body is handed to the spider (the
   response carries the ``cached`` flag and meta ``newscrawl_not_modified``), so discovery
   below an unchanged page still reaches changed articles.
