@@ -9,7 +9,7 @@ from classifier.extraction import extract
 from classifier.features import feature_names, page_features
 from classifier.fixtures import LabelledPage, read_fixture, write_fixture
 from classifier.model import BlockModel, ModelError, default_model, load_model, save_model
-from classifier.segmentation import Block, Segmentation, decode_html, segment
+from classifier.segmentation import Block, Segmentation, decode_html, segment, thin_crowded_tags
 from classifier.training import train
 from classifier.types import AD, CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
 from classifier.weak_labels import (
@@ -51,6 +51,7 @@ __all__ = [
     "save_model",
     "segment",
     "shingle_scores",
+    "thin_crowded_tags",
     "train",
     "weak_label_corpus",
     "weak_label_page",

@@ -25,6 +25,7 @@ WARN_NODE_CAP = "node-cap"
 WARN_DEPTH_CAP = "depth-cap"
 WARN_TEXT_CAP = "text-cap"
 WARN_BLOCK_CAP = "block-cap"
+WARN_CROWDED_TAGS = "crowded-tags"
 WARN_NO_MODEL = "no-model"
 WARN_MODEL_ERROR = "model-error"
 WARN_INTERNAL = "internal-error"
@@ -88,3 +89,8 @@ WEAK_MAX_PLACES = 3
 WEAK_LINKY_SHARE = 0.6
 #: Pages whose content blocks recover less of the gold are not written as training fixtures.
 WEAK_MIN_RECALL = 0.8
+
+#: Longest start tag kept whole before parsing. libxml2 compares each attribute of an element
+#: with the ones before it, so one tag with 50,000 attributes costs seconds (200,000: minutes);
+#: real start tags are short, and cutting a long one loses no text.
+MAX_TAG_BYTES = 8 * 1024

@@ -23,8 +23,10 @@ from classifier.constants import (
     MAX_DEPTH,
     MAX_INPUT_BYTES,
     MAX_NODES,
+    MAX_TAG_BYTES,
     META_CHARSET_SCAN_BYTES,
     WARN_BLOCK_CAP,
+    WARN_CROWDED_TAGS,
     WARN_DEPTH_CAP,
     WARN_EMPTY,
     WARN_INPUT_CAP,
@@ -34,7 +36,8 @@ from classifier.constants import (
     WARN_UNPARSABLE,
 )
 
-__all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "parse_html", "segment"]
+__all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "parse_html", "segment",
+           "thin_crowded_tags"]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -204,6 +207,31 @@ def _sniff(data: bytes) -> str | None:
 
 # --- parsing ---------------------------------------------------------------------------------
 
+# A '<', a letter, then a run without '<' or '>' longer than the cap. Each run is scanned once
+# (it ends at the next '<', where the next attempt starts), so the search is linear.
+_CROWDED_TAG = re.compile(rb"<[A-Za-z][^<>]{%d,}" % MAX_TAG_BYTES)
+
+
+def _cut_tag(match: re.Match[bytes]) -> bytes:
+    tag = match.group(0)[:MAX_TAG_BYTES]
+    # end on a whole attribute: drop the last, possibly cut one, then close any open quote
+    space = max(tag.rfind(b" "), tag.rfind(b"\t"), tag.rfind(b"\n"))
+    if space > 0:
+        tag = tag[:space]
+    for quote in (b'"', b"'"):
+        if tag.count(quote) % 2:
+            tag += quote
+    return tag
+
+
+def thin_crowded_tags(body: bytes) -> tuple[bytes, int]:
+    """``body`` with every start tag longer than ``MAX_TAG_BYTES`` cut to that length, and
+    the number of tags cut (a sign of a hostile or broken page)."""
+    if len(body) <= MAX_TAG_BYTES:
+        return body, 0
+    return _CROWDED_TAG.subn(_cut_tag, body)
+
+
 def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None) -> tuple[Any, str | None,
                                                                               list[str]]:
     """Parse a page into an lxml root element: ``(root or None, encoding, warnings)``."""
@@ -224,6 +252,9 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
             warnings.append(WARN_INPUT_CAP)
     # NULs and lone surrogates would make libxml2 stop early or refuse the text.
     payload = text.replace("\x00", "").encode("utf-8", errors="replace")
+    payload, crowded = thin_crowded_tags(payload)
+    if crowded:
+        warnings.append(WARN_CROWDED_TAGS)
     if not payload.strip():
         warnings.append(WARN_EMPTY)
         return None, used, warnings

@@ -63,7 +63,8 @@ def build_article(page: dict[str, Any], with_blocks: bool = False) -> dict[str, 
     raw: bytes = page["body"]
     meta: dict[str, Any] = page.get("meta") or {}
     art = classifier.extract(raw, url, encoding=page.get("encoding"))
-    text, _encoding = classifier.decode_html(raw, page.get("encoding"))
+    text, _encoding = classifier.decode_html(classifier.thin_crowded_tags(raw)[0],
+                                             page.get("encoding"))
     tree = _parse_tree(text)
     md = extract_metadata(tree, url, body_text=art.body) if tree is not None else {}
     news = meta.get("newscrawl_news") or {}
