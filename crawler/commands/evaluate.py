@@ -8,18 +8,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.labelling.cli import load_model_option
+from crawler.labelling.cli import ToolCommand, load_model_option
 
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
-    requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+class Command(ToolCommand):
 
     def syntax(self) -> str:
         return "[--model A] [--against B] FIXTURES...|CORPUS [--out DIR]"

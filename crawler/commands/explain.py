@@ -7,21 +7,17 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings, Settings
 
-from crawler.labelling.cli import load_model_option
+from crawler.labelling.cli import ToolCommand, load_model_option
 from crawler.labelling.sources import SourceError, load_page
 from crawler.middlewares.safety import policy_from_settings
 
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
-    requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+class Command(ToolCommand):
 
     def syntax(self) -> str:
         return "URL|FILE -o REPORT.html [--png [FILE]] [--model PATH]"

@@ -9,12 +9,11 @@ import webbrowser
 from collections import Counter
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings, Settings
 
 from crawler.constants import LABEL_SERVER_PORT
-from crawler.labelling.cli import load_model_option
+from crawler.labelling.cli import ToolCommand, load_model_option
 from crawler.labelling.server import LabellingServer
 from crawler.labelling.sources import SourceError, load_page
 from crawler.middlewares.safety import policy_from_settings
@@ -22,10 +21,7 @@ from crawler.middlewares.safety import policy_from_settings
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
-    requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+class Command(ToolCommand):
 
     def syntax(self) -> str:
         return "URL|FILE -o FIXTURE [options] | --serve FIXTURE_DIR [--port P]"

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+
+from crawler.labelling.cli import ToolCommand
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +21,7 @@ logger = logging.getLogger(__name__)
 _MODEL_ENV = "NEWSCRAWL_MODEL"
 
 
-class Command(ScrapyCommand):
-    requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+class Command(ToolCommand):
 
     def syntax(self) -> str:
         return "WARC... -o OUT.jsonl [--model PATH]"

@@ -9,19 +9,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.labelling.basedata import base_data, read_sidecar
-from crawler.labelling.cli import SHIPPED_MODEL, is_shipped_model
+from crawler.labelling.cli import SHIPPED_MODEL, ToolCommand, is_shipped_model
 
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyCommand):
-    requires_project = False
-    requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+class Command(ToolCommand):
 
     def syntax(self) -> str:
         return "FIXTURES... [--base] [-o MODEL] [--seed N]"

@@ -9,13 +9,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
-__all__ = ["SHIPPED_MODEL", "is_shipped_model", "load_model_option", "model_path_option"]
+__all__ = ["SHIPPED_MODEL", "ToolCommand", "is_shipped_model", "load_model_option",
+           "model_path_option"]
 
 #: The shipped default model (relative to the repository / installed package root).
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "models" / "newscrawl-blocks.skops"
+
+
+class ToolCommand(ScrapyCommand):
+    """Base of the retraining commands: they work on files and models, not on a crawl, so
+    they need neither a project nor a crawler process."""
+
+    requires_project = False
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "INFO"}
 
 
 def model_path_option(path: str | None, settings: BaseSettings | None) -> str | None:
