@@ -16,6 +16,7 @@ from crawler.discovery.feeds import Feed, parse_feed
 from crawler.discovery.sitemaps import Sitemap, parse_sitemap
 from crawler.discovery.xmlsafe import XmlError
 from tests.hardening import hostile_docs as hd
+from tests.hardening.listeners import accepted_connections, loopback_listener
 
 KINDS = ("sitemap", "rss", "atom")
 
@@ -41,23 +42,8 @@ def all_text(result: Sitemap | Feed | XmlError) -> str:
 @pytest.fixture
 def listener() -> Iterator[socket.socket]:
     """A loopback socket that would see any connection the parser made."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def connections(sock: socket.socket) -> int:
-    count = 0
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
+    with loopback_listener() as sock:
+        yield sock
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -88,7 +74,7 @@ def test_external_file_entity_is_not_read(kind: str, tmp_path) -> None:
 def test_external_url_entity_is_never_fetched(kind: str, builder, listener) -> None:
     port = listener.getsockname()[1]
     result = parse(kind, builder(kind, f"http://127.0.0.1:{port}/evil.dtd"))
-    assert connections(listener) == 0
+    assert accepted_connections(listener) == 0
     assert "evil" not in all_text(result).replace("evil.dtd", "")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.hardening import hostile_docs as hd
+from tests.hardening.listeners import accepted_connections, loopback_listener
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE_DNS = {
@@ -110,23 +111,8 @@ class Site:
 @pytest.fixture
 def guard() -> Iterator[socket.socket]:
     """A second loopback listener: any connection to it means a refusal failed."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def accepted(sock: socket.socket) -> int:
-    count = 0
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
+    with loopback_listener() as sock:
+        yield sock
 
 
 @pytest.fixture
@@ -191,7 +177,7 @@ def assert_nothing_disallowed_was_attempted(report: dict[str, Any], site: Site,
                                             guard: socket.socket) -> None:
     assert report["connects"], "the crawl made no connection at all"
     assert {(host, port) for host, port in report["connects"]} == {("127.0.0.1", site.port)}
-    assert accepted(guard) == 0
+    assert accepted_connections(guard) == 0
     assert not [p for p in site.paths if p.startswith("/x")]
 
 
