@@ -55,6 +55,39 @@ MAX_MODEL_BYTES = 50_000_000
 #: Probability of ``content`` from which a block goes into the body (below it the block takes
 #: its most likely other label). Chosen on dragnet / l3s-gn1, never on scrapinghub.
 CONTENT_THRESHOLD = 0.65
+#: Share of the content text that the article's main region (the deepest element holding at
+#: least this much) must hold.
+MAIN_REGION_SHARE = 0.5
+#: Probability of ``content`` from which a block outside the main region stays in the body.
+OUTSIDE_REGION_SCORE = 0.98
+#: Characters of other text between the main region and a content block outside it up to
+#: which the block still runs on from the article.
+REGION_GAP_CHARS = 0
+#: Shortest content block outside the main region that can run on from it (shorter ones are
+#: captions, datelines, stray links).
+REGION_RUN_MIN_CHARS = 200
+
+#: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its
+#: probability of ``content`` is at least this, with the blocks of its container whose
+#: probability is at most FALLBACK_SCORE_MARGIN lower.
+FALLBACK_MIN_SCORE = 0.1
+FALLBACK_SCORE_MARGIN = 0.2
+#: Longest content block (in words) that can be a byline / dateline / credit line
+#: (``Article.byline``) rather than article text.
+METADATA_MAX_WORDS = 25
+#: Words of a dateline besides its date, time and filler ("Updated", "GMT", "Monday", "|").
+DATELINE_MAX_OTHER_WORDS = 4
+#: Script code markers ("function(", "var x =", "&&", "};" ...) and share of code characters
+#: ({}();=<>+[]) from which a block is the text of a broken ``<script>``, not article text.
+CODE_MIN_MARKERS = 3
+CODE_MIN_CHAR_SHARE = 0.04
+#: Longest "Posted in ... / Tags: ..." line (in words) taken as site furniture, not text.
+FURNITURE_MAX_WORDS = 40
+#: Longest block that can be the heading of a comment thread ("Comments (12)").
+COMMENTS_HEADING_MAX_CHARS = 40
+#: Characters of content before a comment-thread heading for the content after it to count as
+#: readers' comments (a "12 comments" link next to the byline opens no thread).
+COMMENTS_CUT_MIN_CHARS = 1000
 
 # --- weak labels (classifier.weak_labels) -----------------------------------------------------
 #: Words per shingle when aligning blocks with a gold article body.

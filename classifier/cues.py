@@ -1,13 +1,25 @@
 """Word lists the features look for: class / id tokens, phrases (several languages), tags.
 
 They are evidence for the model, never rules on their own: the model learns their weight.
+The predicates at the end (comment threads, bylines, site furniture, script code) are the
+assembly's (``classifier.extraction``): they place blocks the model already called content.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread"]
+from classifier.constants import (
+    CODE_MIN_CHAR_SHARE,
+    CODE_MIN_MARKERS,
+    COMMENTS_HEADING_MAX_CHARS,
+    DATELINE_MAX_OTHER_WORDS,
+    FURNITURE_MAX_WORDS,
+)
+
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
+           "is_comments_heading", "is_metadata_line",
+           "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -125,3 +137,112 @@ def in_comment_thread(tokens: tuple[str, ...],
         if any(_comment_token(t) for t in element_tokens):
             return True
     return False
+
+
+# --- article metadata lines (used by assembly, not by the features) ---------------------------
+#: Class / id tokens of a byline, dateline, time stamp or credit line (the element or its
+#: parent).
+_META_TOKENS = frozenset({
+    "byline", "byline-name", "by-line", "author", "authors", "author-name", "writer", "dateline",
+    "date", "datetime", "time", "timestamp", "published", "pubdate", "posted", "post-date",
+    "entry-date", "article-date", "story-date", "updated", "date-published", "datepublished",
+    "datemodified", "date-modified", "credit", "credits", "photo-credit", "image-credit",
+    "post-meta", "entry-meta", "article-meta", "story-meta", "postmetadata", "reviewer",
+    "contributor"})
+_META_TAGS = frozenset({"time", "address"})
+_MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?"
+           r"|aug(?:ust|\.)?|sep(?:t|tember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?"
+           r"|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin"
+           r"|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo"
+           r"|junio|julio|agosto|septiembre|octubre|noviembre|diciembre")
+#: A date or a clock time: "9 June 2026", "June 9, 2026", "2026-06-09", "09/06/26", "12:41".
+_DATE_OR_TIME = re.compile(
+    rf"\b(?:\d{{1,2}}\.?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}\b|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}:\d{{2}})", re.IGNORECASE)
+#: How a byline, a time stamp or a credit line starts ("By Orla Pemberton", "Updated 3:45 PM",
+#: "Photo: ..."); "By turning ..." is prose, so a name must follow "by".
+_META_START = re.compile(
+    r"^(?:(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by|[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÀ-Ý]"
+    r"|(?i:posted|published|updated|last updated|last modified|first published|reporting by"
+    r"|editing by|additional reporting)\b"
+    r"|(?i:(?:photo|photos|photograph|picture|image|foto|fotos|bild)\s*(?:credit|by)?\s*:"
+    r"|(?:photo|photograph|picture|image|foto|bild)\s+(?:credit|by)\b|credits?\s*:))")
+#: Words a dateline or time stamp holds besides the date and time.
+_DATELINE_WORDS = frozenset({
+    "on", "at", "am", "pm", "a.m", "p.m", "gmt", "bst", "utc", "et", "est", "edt", "pt", "pst",
+    "pdt", "cet", "cest", "ist", "updated", "published", "posted", "last", "modified", "first",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "wed", "thu", "fri", "sat", "sun", "today", "hours", "ago", "mins", "min", "read", "of",
+    "the", "and", "|", "-", "–", "—", "•", "·", ":", "/", ","})
+#: A numbered list entry ("12. Title (July 3, 2006)") is an item, not a dateline.
+_NUMBERED = re.compile(r"^\d+[.)]\s")
+
+#: Words that end a sentence of prose (metadata lines rarely end like this).
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]?$")
+
+
+def is_metadata_line(text: str, tag: str, tokens: tuple[str, ...],
+                     ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """A byline, dateline, time stamp or credit line: short, and marked up or worded as one.
+    Prose that merely mentions a date ends like a sentence and is not one."""
+    if _SENTENCE_END.search(text) and not _META_START.match(text):
+        return False
+    parent_tag, parent_tokens = ancestors[0] if ancestors else ("", ())
+    if tag in _META_TAGS or parent_tag in _META_TAGS:
+        return True
+    if not (_META_TOKENS.isdisjoint(tokens) and _META_TOKENS.isdisjoint(parent_tokens)):
+        return True
+    return bool(_META_START.match(text)) or _is_dateline(text)
+
+
+def _is_dateline(text: str) -> bool:
+    """A date / time stamp with a few words around it ("Monday 9 June 2026, 12:41 GMT")."""
+    if _NUMBERED.match(text) or not _DATE_OR_TIME.search(text):
+        return False
+    rest = _DATE_OR_TIME.sub(" ", text)
+    words = [w for w in re.findall(r"[^\W\d_][\w.'’-]*", rest)
+             if w.casefold().rstrip(".") not in _DATELINE_WORDS
+             and not re.fullmatch(_MONTHS, w.casefold())]
+    return len(words) <= DATELINE_MAX_OTHER_WORDS
+
+
+#: Words and operators of script code; a block with several of them and many code
+#: characters is the text of a broken ``<script>``, never article text.
+_CODE_MARKERS = re.compile(r"\bfunction\s*\(|\bvar\s+\w+\s*=|\bdocument\.\w+|\bwindow\.\w+"
+                           r"|\breturn\b[^.]{0,40};|[+=!]==?|&&|\|\||\)\s*\{|\};")
+_CODE_CHARS = "{}();=<>+[]"
+
+
+def looks_like_code(text: str) -> bool:
+    """Script source that leaked into the page text (broken markup)."""
+    # counting characters first is cheap, and rules out almost every block of prose
+    if sum(map(text.count, _CODE_CHARS)) < CODE_MIN_CHAR_SHARE * len(text):
+        return False
+    return len(_CODE_MARKERS.findall(text)) >= CODE_MIN_MARKERS
+
+
+#: The heading over a comment thread ("Comments", "21 comments", "Leave a reply").
+_COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|leave a (?:comment|reply)"
+    r"|post a comment|add a comment|add your comment|join the discussion|what do you think\??)"
+    r"(?:\s*\(\d+\))?\s*:?$", re.IGNORECASE)
+
+
+def is_comments_heading(text: str) -> bool:
+    """The heading of a comment thread (readers' comments follow it)."""
+    return len(text) <= COMMENTS_HEADING_MAX_CHARS and bool(_COMMENTS_HEADING.match(text.strip()))
+
+
+#: Lines that file, tag or share a post, and blog-archive entries ("October 2012 (19)").
+_SITE_FURNITURE = re.compile(
+    r"^(?:posted in|filed (?:under|in)|tagged(?: with| as)?\b|tags?\s*:|categor(?:y|ies)\s*:"
+    r"|related (?:posts|articles|stories)\s*:|similar posts\s*:|you might also like\b"
+    r"|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:)"
+    rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
+
+
+def is_site_furniture(text: str) -> bool:
+    """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading or an
+    archive entry: navigation, even inside the article's container."""
+    return (len(text.split()) <= FURNITURE_MAX_WORDS
+            and bool(_SITE_FURNITURE.match(text.strip())))

@@ -14,12 +14,26 @@ from typing import Any
 import numpy as np
 
 from classifier.constants import (
+    COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
+    FALLBACK_MIN_SCORE,
+    FALLBACK_SCORE_MARGIN,
+    MAIN_REGION_SHARE,
+    METADATA_MAX_WORDS,
+    OUTSIDE_REGION_SCORE,
+    REGION_GAP_CHARS,
+    REGION_RUN_MIN_CHARS,
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
 )
-from classifier.cues import in_comment_thread
+from classifier.cues import (
+    in_comment_thread,
+    is_comments_heading,
+    is_metadata_line,
+    is_site_furniture,
+    looks_like_code,
+)
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
 from classifier.segmentation import Block, Segmentation, normalise_space, segment
@@ -97,14 +111,35 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
              version: str | None = None) -> Article:
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
     labelled = _drop_comment_threads(seg.blocks, labelled)
+    labelled = _drop_after_comments_heading(labelled)
+    labelled = _drop_outside_main_region(seg.blocks, labelled)
+    labelled = _fallback_when_empty(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else page_title(seg)
-    body = "\n\n".join(lb.text for i, lb in enumerate(labelled)
-                       if lb.label == CONTENT and i != headline)
-    return Article(body=body, title=title, blocks=tuple(labelled), url=url,
+    body: list[str] = []
+    byline: list[str] = []
+    for i, (block, lb) in enumerate(zip(seg.blocks, labelled, strict=True)):
+        if lb.label != CONTENT or i == headline:
+            continue
+        kind = _content_role(block, lb)
+        if kind == "body":
+            body.append(lb.text)
+        else:
+            byline.append(lb.text)
+    return Article(body="\n\n".join(body), title=title, blocks=tuple(labelled), url=url,
                    language=_language(seg.root), model_version=version,
-                   warnings=tuple(seg.warnings))
+                   warnings=tuple(seg.warnings), byline=tuple(byline))
+
+
+def _content_role(block: Block, lb: LabelledBlock) -> str:
+    """``byline`` (byline / dateline / time stamp / credit line: the article's metadata) or
+    ``body``: both are ``content`` by the taxonomy, only ``body`` is the article's text.
+    Captions stay in ``body``: leaving them out measured no gain on dragnet or l3s-gn1."""
+    if len(lb.text.split()) <= METADATA_MAX_WORDS and is_metadata_line(
+            lb.text, block.tag, block.tokens, block.ancestors):
+        return "byline"
+    return "body"
 
 
 def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
@@ -113,9 +148,111 @@ def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
 
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
-    """Readers' comments are navigation by the taxonomy, however article-like their prose."""
-    return [_as_navigation(lb) if lb.label == CONTENT and in_comment_thread(b.tokens, b.ancestors)
-            else lb for b, lb in zip(blocks, labelled, strict=True)]
+    """Readers' comments are navigation by the taxonomy, however article-like their prose; so
+    are "Posted in / Tagged" lines and archive entries, and leaked script code is no text."""
+    return [_as_navigation(lb) if lb.label == CONTENT and (
+        in_comment_thread(b.tokens, b.ancestors) or looks_like_code(lb.text)
+        or is_site_furniture(lb.text)) else lb for b, lb in zip(blocks, labelled, strict=True)]
+
+
+def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """Blogs often mark comments up like the post (sibling paragraphs, no "comment" class):
+    content after a "Comments" / "Leave a reply" heading that follows the article is the
+    readers' comments."""
+    before = 0
+    for i, lb in enumerate(labelled):
+        if before >= COMMENTS_CUT_MIN_CHARS and is_comments_heading(lb.text):
+            return labelled[:i] + [_as_navigation(x) if x.label == CONTENT else x
+                                   for x in labelled[i:]]
+        if lb.label == CONTENT:
+            before += len(lb.text)
+    return labelled
+
+
+def _fallback_when_empty(blocks: tuple[Block, ...],
+                         labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A short post (a photo and a caption, two lines of text) may leave every block under the
+    content threshold: then the likeliest content block, and the blocks of its container that
+    are about as likely, are the article, rather than an empty body."""
+    if any(lb.label == CONTENT for lb in labelled):
+        return labelled
+    candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
+                  if not in_comment_thread(b.tokens, b.ancestors) and not looks_like_code(lb.text)]
+    if not candidates:
+        return labelled
+    best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
+    best_score = labelled[best].scores.get(CONTENT, 0.0)
+    if best_score < FALLBACK_MIN_SCORE:
+        return labelled
+    floor = best_score - FALLBACK_SCORE_MARGIN
+    out = list(labelled)
+    for i in candidates:
+        score = labelled[i].scores.get(CONTENT, 0.0)
+        if i == best or (blocks[i].container == blocks[best].container and score >= floor):
+            out[i] = replace(labelled[i], label=CONTENT, score=score)
+    return out
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """``/html/body/div[2]/p`` -> ``["/html", "/html/body", "/html/body/div[2]"]``."""
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(2, len(parts))]
+
+
+def main_region(labelled: list[LabelledBlock]) -> str | None:
+    """The deepest element holding ``MAIN_REGION_SHARE`` of the content text, or ``None``."""
+    mass: dict[str, int] = {}
+    total = 0
+    for lb in labelled:
+        if lb.label != CONTENT:
+            continue
+        total += len(lb.text)
+        for prefix in _ancestor_paths(lb.path):
+            mass[prefix] = mass.get(prefix, 0) + len(lb.text)
+    if not total:
+        return None
+    best = None
+    for prefix, chars in mass.items():
+        if chars >= MAIN_REGION_SHARE * total and (best is None or len(prefix) > len(best)):
+            best = prefix
+    return best
+
+
+def _inside(path: str, region: str) -> bool:
+    return path == region or path.startswith(region + "/")
+
+
+def _drop_outside_main_region(blocks: tuple[Block, ...],
+                              labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """Content far from the article (a teaser, a bio in the sidebar) is navigation unless the
+    model is very sure: the article's text sits together in one part of the page. Content
+    outside the main region stays when it is the headline or a byline / dateline between the
+    headline and the region, or when it runs on from the region in reading order (a last
+    paragraph in a sibling element) with little other text in between."""
+    region = main_region(labelled)
+    if region is None:
+        return labelled
+    inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _inside(lb.path, region)]
+    keep = set(inside)
+    headline = _headline_index(blocks, labelled)
+    if headline is not None and headline < inside[0]:
+        keep.add(headline)
+        keep.update(i for i in range(headline + 1, inside[0])
+                    if _content_role(blocks[i], labelled[i]) == "byline")
+    for order in (range(inside[0] - 1, -1, -1), range(inside[-1] + 1, len(labelled))):
+        gap = 0
+        for i in order:
+            lb = labelled[i]
+            if lb.label != CONTENT:
+                gap += len(lb.text)
+                if gap > REGION_GAP_CHARS:
+                    break
+                continue
+            if len(lb.text) >= REGION_RUN_MIN_CHARS:
+                keep.add(i)
+                gap = 0
+    return [_as_navigation(lb) if lb.label == CONTENT and i not in keep
+            and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
 
 
 def _text_key(text: str) -> str:

@@ -45,6 +45,9 @@ class Article:
     #: Counted reasons why work on this page was bounded or skipped
     #: (e.g. ``"node-cap"``, ``"undecodable"``, ``"empty"``); empty when all went well.
     warnings: tuple[str, ...] = ()
+    #: The article's byline, dateline, time stamp and credit lines, in document order: content
+    #: by the taxonomy, but metadata, so they are not in ``body``.
+    byline: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
@@ -61,7 +64,7 @@ class Article:
         data: dict[str, Any] = {
             "url": self.url, "title": self.title, "body": self.body,
             "language": self.language, "model_version": self.model_version,
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "byline": list(self.byline),
         }
         if with_blocks:
             data["blocks"] = [b.to_dict() for b in self.blocks]

@@ -1,0 +1,186 @@
+"""assemble(): the rules that turn labelled blocks into the article (no model needed: the
+tests give every block its probability of ``content`` by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.constants import (
+    COMMENTS_CUT_MIN_CHARS,
+    CONTENT_THRESHOLD,
+    OUTSIDE_REGION_SCORE,
+    REGION_RUN_MIN_CHARS,
+)
+from classifier.cues import (
+    is_comments_heading,
+    is_metadata_line,
+    is_site_furniture,
+    looks_like_code,
+)
+from classifier.extraction import assemble, main_region
+from classifier.segmentation import segment
+from classifier.types import CONTENT, LABELS, NAVIGATION, Article, LabelledBlock
+
+PARAGRAPHS = [
+    "The closure of the old toll bridge at Felbridge has been put back to June, the county "
+    "council said on Tuesday, after engineers found more corrosion than expected.",
+    "On 9 June 2026 the council will vote on a second plan that keeps one lane open for buses "
+    "and bicycles while the deck is replaced.",
+    "By the end of the year, officials hope, the bridge will carry traffic in both directions "
+    "again, although the weight limit is likely to stay.",
+    "Shopkeepers on Quay Street say the closure has already cost them customers, and want the "
+    "council to pay for signs pointing drivers to the town centre car parks.",
+]
+
+
+def _page(article: str, aside: str = "", after: str = "") -> str:
+    return ("<html><body><nav class='menu'><ul><li><a href='/'>Home</a></li>"
+            "<li><a href='/news'>News</a></li></ul></nav>"
+            f"<div class='main'><article class='story'>{article}</article>{after}</div>"
+            f"<aside class='sidebar'>{aside}</aside></body></html>")
+
+
+def _story(extra_head: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (f"<header><h1>Bridge closure delayed</h1>{extra_head}</header>"
+            f"<div class='body'>{body}</div>")
+
+
+def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Article:
+    """Label every block as the model would: content from CONTENT_THRESHOLD; ``scores`` maps
+    a text prefix to its probability of content, other blocks of the article get ``default``
+    and blocks of the menu 0.01."""
+    seg = segment(html)
+    labelled = []
+    for block in seg.blocks:
+        p = next((v for k, v in scores.items() if block.text.startswith(k)), None)
+        if p is None:
+            p = 0.01 if block.text in ("Home", "News") else default
+        label = CONTENT if p >= CONTENT_THRESHOLD else NAVIGATION
+        probs = {name: (p if name == CONTENT else (1 - p) / (len(LABELS) - 1)) for name in LABELS}
+        labelled.append(LabelledBlock(text=block.text, label=label, score=probs[label],
+                                      path=block.path, tag=block.tag, scores=probs))
+    return assemble(seg, labelled)
+
+
+def test_byline_and_dateline_leave_the_body_but_stay_content():
+    head = "<p class='byline'>By Orla Pemberton</p><time>9 June 2026, 12:41 BST</time>"
+    article = _assemble(_page(_story(head)), {})
+    assert article.title == "Bridge closure delayed"
+    assert article.byline == ("By Orla Pemberton", "9 June 2026, 12:41 BST")
+    assert article.paragraphs == PARAGRAPHS  # prose that starts "By" or "On 9 June" stays
+    labels = {b.text: b.label for b in article.blocks}
+    assert labels["By Orla Pemberton"] == labels["9 June 2026, 12:41 BST"] == CONTENT
+    assert article.to_dict()["byline"] == list(article.byline)
+
+
+@pytest.mark.parametrize("line", [
+    "By ORLA PEMBERTON, Local Democracy Reporter", "Updated 3:45 PM", "Last updated at 7:40 AM",
+    "Photo: Felbridge Gazette", "Monday 9 June 2026, 12:41 GMT", "June 9, 2026 | 12:41 pm",
+    "Posted by Thomas Kang on June 9, 2026"])
+def test_metadata_lines(line):
+    assert is_metadata_line(line, "p", (), ())
+
+
+@pytest.mark.parametrize("line", [
+    "By turning the old depot into flats, the council hopes to raise money",
+    "The vote on 9 June 2026 was close.", "12. The bridge and the ferry (July 3, 2006)",
+    "Photos of the bridge were shown at the meeting."])
+def test_prose_is_not_metadata(line):
+    assert not is_metadata_line(line, "p", (), ())
+
+
+def test_metadata_markup_counts():
+    assert is_metadata_line("Orla Pemberton", "p", ("byline",), ())
+    assert is_metadata_line("Orla Pemberton", "span", (), (("address", ()),))
+    assert not is_metadata_line("Orla Pemberton", "p", ("intro",), ())
+
+
+def test_isolated_content_outside_the_main_region_is_navigation():
+    teaser = "Felbridge Harriers go top after derby win over Millbeck in front of a record crowd"
+    page = _page(_story(), aside=f"<div class='teaser'><p>{teaser}</p></div>")
+    unsure = _assemble(page, {teaser: OUTSIDE_REGION_SCORE - 0.05})
+    assert teaser not in unsure.body
+    assert {b.text: b.label for b in unsure.blocks}[teaser] == NAVIGATION
+    assert unsure.paragraphs == PARAGRAPHS
+    sure = _assemble(page, {teaser: OUTSIDE_REGION_SCORE})
+    assert teaser in sure.body
+
+
+def test_main_region_is_the_container_of_most_content():
+    article = _assemble(_page(_story()), {})
+    labelled = list(article.blocks)
+    assert main_region(labelled) == "/html/body/div/article/div"
+    assert main_region([]) is None
+
+
+def test_long_paragraph_running_on_from_the_region_stays():
+    last = ("The county council will publish the engineers' full report next week, together "
+            "with the costs of both plans, and residents can comment on them until the end of "
+            "the month at the library in Quay Street or online.")
+    assert len(last) >= REGION_RUN_MIN_CHARS
+    page = _page(_story(), after=f"<div class='postscript'><p>{last}</p></div>")
+    article = _assemble(page, {last: OUTSIDE_REGION_SCORE - 0.1})
+    assert article.paragraphs == [*PARAGRAPHS, last]
+    # the same text after a menu does not run on from the article
+    menu = "<ul>" + "".join(f"<li><a href='/{i}'>Section {i} of the site</a></li>"
+                             for i in range(5)) + "</ul>"
+    apart = _assemble(_page(_story(), after=f"{menu}<div><p>{last}</p></div>"),
+                      {last: OUTSIDE_REGION_SCORE - 0.1, "Section": 0.01})
+    assert last not in apart.body
+
+
+def test_comments_after_a_heading_are_navigation():
+    comment = ("I drive over that bridge every day and I think the council has handled the "
+               "whole thing badly from the start, as usual.")
+    long_story = _story().replace("</div>", "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>")
+    assert sum(len(p) for p in PARAGRAPHS) * 2 >= COMMENTS_CUT_MIN_CHARS
+    page = _page(long_story, after=f"<h3>12 Comments</h3><p>{comment}</p>")
+    article = _assemble(page, {})
+    assert comment not in article.body
+    assert article.paragraphs == PARAGRAPHS * 2
+    # a "Comments" link before the article opens no thread
+    early = _assemble(_page(_story("<p><a href='#c'>Comments</a></p>")), {"Comments": 0.01})
+    assert early.paragraphs == PARAGRAPHS
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Comments", True), ("12 comments", True), ("Leave a Reply", True), ("Comments (3):", True),
+    ("Comments on the plan closed on Friday", False)])
+def test_comments_heading(text, expected):
+    assert is_comments_heading(text) is expected
+
+
+def test_site_furniture_and_code_are_never_body():
+    code = ("var _q=0;function track(a,b){b=_h[_q++]=new Object();b._N=a;return b;} "
+            "if (window.x && document.y) { go(); };")
+    furniture = ["Posted in Local news | Tagged bridges, council", "October 2012 (19)",
+                 "Share this article"]
+    extra = "".join(f"<p>{t}</p>" for t in [*furniture, code])
+    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    assert article.paragraphs == PARAGRAPHS
+    labels = {b.text: b.label for b in article.blocks}
+    assert all(labels[t] == NAVIGATION for t in [*furniture, code])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tags: bridges, council, Felbridge", True), ("Related posts:", True),
+    ("Related posts were shown to the committee.", False), ("October 2012 (19)", True),
+    ("In October 2012 (19 months ago) the bridge shut.", False)])
+def test_site_furniture(text, expected):
+    assert is_site_furniture(text) is expected
+
+
+def test_prose_with_brackets_is_not_code():
+    assert not looks_like_code("The council (which met on Tuesday) agreed [after a vote] "
+                               "that costs = benefits; the mayor said so.")
+
+
+def test_empty_body_falls_back_to_the_likeliest_content():
+    caption = "The old toll bridge at Felbridge, closed since March."
+    page = _page(f"<figure><figcaption>{caption}</figcaption></figure><p>Home page</p>")
+    article = _assemble(page, {caption: 0.4, "Home page": 0.05}, default=0.01)
+    assert article.body == caption
+    assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
+    nothing = _assemble(page, {caption: 0.05, "Home page": 0.05}, default=0.01)
+    assert nothing.body == ""
