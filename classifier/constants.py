@@ -13,6 +13,11 @@ MAX_DEPTH = 200
 MAX_BLOCK_CHARS = 20_000
 #: Blocks kept per page.
 MAX_BLOCKS = 2_000
+#: Entries of each of segmentation's per-process caches (tokens of class / id values and
+#: words, tag names); a full cache starts afresh.
+SEGMENT_CACHE_ENTRIES = 8_192
+#: Longest class / id value (characters) whose tokens are cached.
+SEGMENT_CACHED_VALUE_CHARS = 200
 #: Bytes looked at for a ``<meta charset>`` declaration.
 META_CHARSET_SCAN_BYTES = 8_192
 

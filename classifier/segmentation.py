@@ -25,6 +25,8 @@ from classifier.constants import (
     MAX_NODES,
     MAX_TAG_BYTES,
     META_CHARSET_SCAN_BYTES,
+    SEGMENT_CACHE_ENTRIES,
+    SEGMENT_CACHED_VALUE_CHARS,
     WARN_BLOCK_CAP,
     WARN_CROWDED_TAGS,
     WARN_DEPTH_CAP,
@@ -229,7 +231,31 @@ def thin_crowded_tags(body: bytes) -> tuple[bytes, int]:
     the number of tags cut (a sign of a hostile or broken page)."""
     if len(body) <= MAX_TAG_BYTES:
         return body, 0
-    return _CROWDED_TAG.subn(_cut_tag, body)
+    first = _first_crowded_tag(body)
+    if first < 0:
+        return body, 0
+    thinned, count = _CROWDED_TAG.subn(_cut_tag, body[first:])
+    return body[:first] + thinned, count
+
+
+def _first_crowded_tag(body: bytes) -> int:
+    """Where ``_CROWDED_TAG`` first matches in ``body`` (-1: nowhere), found without scanning
+    every tag as the regular expression does: a match spans a whole aligned window of half
+    the cap that holds no '<' or '>', and starts at the last '<' before that window."""
+    window = MAX_TAG_BYTES // 2
+    after_clean = False  # the window before was clean too: the same '<' was checked
+    for start in range(0, len(body) - window + 1, window):
+        end = start + window
+        if body.find(b"<", start, end) >= 0 or body.find(b">", start, end) >= 0:
+            after_clean = False
+            continue
+        if after_clean:
+            continue
+        after_clean = True
+        tag = body.rfind(b"<", 0, start)
+        if tag >= 0 and _CROWDED_TAG.match(body, tag):
+            return tag
+    return -1
 
 
 def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None) -> tuple[Any, str | None,
@@ -250,8 +276,9 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
         if len(text) > MAX_INPUT_BYTES:
             text = text[:MAX_INPUT_BYTES]
             warnings.append(WARN_INPUT_CAP)
-    # NULs and lone surrogates would make libxml2 stop early or refuse the text.
-    payload = text.replace("\x00", "").encode("utf-8", errors="replace")
+    # NULs and lone surrogates would make libxml2 stop early or refuse the text. (A NUL is
+    # the only character whose UTF-8 holds a 0 byte; bytes.replace is the faster scan.)
+    payload = text.encode("utf-8", errors="replace").replace(b"\x00", b"")
     payload, crowded = thin_crowded_tags(payload)
     if crowded:
         warnings.append(WARN_CROWDED_TAGS)
@@ -270,172 +297,251 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
     return root, used, warnings
 
 
-def class_tokens(element: Any) -> tuple[str, ...]:
-    """Lower-case word tokens of an element's class, id, itemprop and role attributes."""
-    tokens: list[str] = []
-    attrib = element.attrib
-    for name in TOKEN_ATTRIBUTES:
-        value = attrib.get(name)
-        if not value:
-            continue
+#: Tokens of class / id values and of their words, by the value or word: the same ones recur
+#: on every page of a site (and words across sites).
+_VALUE_TOKENS: dict[str, tuple[str, ...]] = {}
+_WORD_TOKENS: dict[str, tuple[str, ...]] = {}
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """Parts of one word (camelCase and punctuation split) and, for several, their join."""
+    if word.isascii() and word.isalnum() and (word.islower() or word.isdigit()):
+        tokens: tuple[str, ...] = (word,)  # the common case: nothing to split or lower
+    else:
+        # without upper or title case there is no camelCase to split and nothing to lower
+        lowered = word if word.islower() else _CAMEL.sub("-", word).lower()
+        parts = [p for p in _TOKEN_SPLIT.split(lowered) if p]
+        tokens = (*parts, "-".join(parts)) if len(parts) > 1 else tuple(parts)
+    if len(_WORD_TOKENS) >= SEGMENT_CACHE_ENTRIES:
+        _WORD_TOKENS.clear()
+    _WORD_TOKENS[word] = tokens
+    return tokens
+
+
+def _value_tokens(value: str) -> tuple[str, ...]:
+    """Tokens of one attribute value's words, at least ``_MAX_TOKENS`` of them if it has
+    that many (the caller keeps no more)."""
+    tokens = _VALUE_TOKENS.get(value)
+    if tokens is None:
+        found: list[str] = []
+        cached = _WORD_TOKENS.get
         for word in value.split():
-            word = _CAMEL.sub("-", word[:80]).lower()
-            parts = [p for p in _TOKEN_SPLIT.split(word) if p]
-            tokens.extend(parts)
-            if len(parts) > 1:
-                tokens.append("-".join(parts))
-        if len(tokens) >= _MAX_TOKENS:
-            break
+            word = word[:80]
+            found.extend(cached(word) or _word_tokens(word))
+            if len(found) >= _MAX_TOKENS:
+                break
+        tokens = tuple(found)
+        if len(value) <= SEGMENT_CACHED_VALUE_CHARS:
+            if len(_VALUE_TOKENS) >= SEGMENT_CACHE_ENTRIES:
+                _VALUE_TOKENS.clear()
+            _VALUE_TOKENS[value] = tokens
+    return tokens
+
+
+def _split_tokens(values: tuple[str | None, ...]) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for value in values:
+        if value:
+            tokens.extend(_value_tokens(value))
+            if len(tokens) >= _MAX_TOKENS:
+                break
     return tuple(tokens[:_MAX_TOKENS])
 
 
-def is_hidden(element: Any) -> bool:
-    attrib = element.attrib
-    if "hidden" in attrib:
-        return True
-    style = attrib.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+def class_tokens(element: Any) -> tuple[str, ...]:
+    """Lower-case word tokens of an element's class, id, itemprop and role attributes."""
+    return _split_tokens(tuple(map(element.get, TOKEN_ATTRIBUTES)))
 
 
 # --- the walk --------------------------------------------------------------------------------
 
+# What the walk does with an element, by its lower-case local name.
+_NOT_ELEMENT, _SKIP, _BREAK, _BLOCK, _LINK, _IMAGE, _INLINE = range(7)
+#: ``element.tag`` (as lxml gives it) -> (lower-case local name, what the walk does with it).
+_TAG_KINDS: dict[Any, tuple[str, int]] = {}
+
+
+def _tag_kind(raw: Any) -> tuple[str, int]:
+    kind = _TAG_KINDS.get(raw)
+    if kind is not None:
+        return kind
+    tag = _tag_name(raw)
+    if tag is None:
+        kind = ("", _NOT_ELEMENT)  # comment, processing instruction, entity
+    elif tag in SKIP_TAGS:
+        kind = (tag, _SKIP)
+    elif tag == "br":
+        kind = (tag, _BREAK)
+    elif tag in BLOCK_TAGS:
+        kind = (tag, _BLOCK)
+    else:
+        kind = (tag, _LINK if tag == "a" else _IMAGE if tag == "img" else _INLINE)
+    if len(_TAG_KINDS) < SEGMENT_CACHE_ENTRIES:
+        _TAG_KINDS[raw] = kind
+    return kind
+
+
 class _Frame:
-    """An open element during the walk; block frames collect text."""
+    """An element the walk descends into. A block frame collects text (an inline frame's
+    ``block`` is the nearest block frame); what only blocks and their ancestors need
+    (``tokens``, ``chain``, ``lineage``, ``path``) is filled in on demand."""
 
-    __slots__ = ("block", "br_run", "depth", "element", "emitted", "link", "link_chars",
-                 "n_images", "n_inline", "n_links", "parent", "parts", "serial", "tag",
-                 "tokens")
+    __slots__ = ("block", "br_run", "chain", "child_counts", "depth", "element", "emitted",
+                 "lineage", "link", "link_chars", "n_images", "n_inline", "n_links",
+                 "occurrence", "parent", "parts", "path", "raw_tag", "serial", "tag", "tokens")
 
-    def __init__(self, element: Any, tag: str, parent: _Frame | None, serial: int,
-                 is_block: bool) -> None:
+    def __init__(self, element: Any, tag: str, raw_tag: Any, parent: _Frame | None, serial: int,
+                 occurrence: int, is_block: bool) -> None:
         self.element = element
         self.tag = tag
+        self.raw_tag = raw_tag
         self.parent = parent
         self.serial = serial
-        self.depth: int = parent.depth + 1 if parent else 0
-        self.tokens = class_tokens(element)
-        self.link: bool = tag == "a" or bool(parent and parent.link)
-        self.block: _Frame = self if is_block or parent is None else parent.block
-        self.parts: list[str] = []
-        self.link_chars = self.n_links = self.n_images = self.n_inline = self.br_run = 0
-        self.emitted = 0
+        #: Earlier siblings with the same ``raw_tag`` (the XPath position, less one).
+        self.occurrence = occurrence
+        #: Element children seen so far, by ``raw_tag``.
+        self.child_counts: dict[Any, int] = {}
+        self.tokens: tuple[str, ...] | None = None
+        #: ``(tag, tokens)`` of this frame and its ancestors, nearest first; with ``lineage``.
+        self.chain: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+        self.lineage: tuple[int, ...]
+        self.path: str | None = None
+        if parent is None:
+            self.depth = 0
+            self.link = tag == "a"
+        else:
+            self.depth = parent.depth + 1
+            self.link = tag == "a" or parent.link
+        self.block: _Frame
+        if is_block or parent is None:
+            self.block = self
+            self.parts: list[str] = []
+            self.link_chars = self.n_links = self.n_images = self.n_inline = self.br_run = 0
+            self.emitted = 0
+        else:
+            self.block = parent.block
+
+
+def _count_text(block: _Frame, text: str, link: bool) -> None:
+    """After ``block.parts.append(text)`` where ``link or block.br_run``: text that is not
+    blank ends a run of ``<br>`` and, inside a link, counts as link text."""
+    if not text.isspace():
+        block.br_run = 0
+        if link:
+            block.link_chars += len(" ".join(text.split())) + 1
+
+
+def _frame_path(frame: _Frame) -> str:
+    """The path ``getpath`` gives for the frame's element, from its parent's path and the
+    walk's sibling counts (valid only when the walk saw every sibling)."""
+    pending = []
+    node: _Frame | None = frame
+    while node is not None and node.path is None:
+        pending.append(node)
+        node = node.parent
+    path = node.path if node is not None and node.path is not None else ""
+    for node in reversed(pending):
+        raw = node.raw_tag
+        if node.parent is None or raw[0] == "{":
+            path = _path(node.element)  # the root, or namespaced: libxml2 writes prefix:name or *
+        elif node.parent.child_counts[raw] == 1:
+            path = f"{path}/{raw}"
+        else:
+            path = f"{path}/{raw}[{node.occurrence + 1}]"
+        node.path = path
+    return path
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, *, parsed_here: bool = False) -> None:
         self.blocks: list[Block] = []
+        self.block_frames: list[_Frame] = []
         self.warnings: list[str] = []
         self.offset = 0
-        self.nodes = 0
+        #: Tokens by an element's attributes: a page repeats its class strings.
+        self.tokens_by_attributes: dict[Any, tuple[str, ...]] = {}
+        #: Whether ``element.items()`` holds every attribute ``element.get`` can see. Not so
+        #: for any tree: a DTD may declare default attributes, which only ``get`` reports;
+        #: the HTML parser ignores declarations (its trees are the ones parsed here).
+        self.items_complete = parsed_here
 
     def warn(self, reason: str) -> None:
         if reason not in self.warnings:
             self.warnings.append(reason)
 
-    def add_text(self, frame: _Frame, text: str | None) -> None:
-        if not text:
-            return
-        block = frame.block
-        block.parts.append(text)
-        if not text.isspace():
-            block.br_run = 0
-            if frame.link:
-                block.link_chars += len(normalise_space(text)) + 1
+    def tokens_of(self, frame: _Frame) -> tuple[str, ...]:
+        element = frame.element
+        # All attributes make a key about twice as fast to read as six ``get`` calls.
+        key = tuple(element.items()) if self.items_complete else tuple(
+            map(element.get, TOKEN_ATTRIBUTES))
+        tokens = self.tokens_by_attributes.get(key)
+        if tokens is None:
+            get = dict(key).get if self.items_complete else element.get
+            tokens = _split_tokens(tuple(map(get, TOKEN_ATTRIBUTES)))
+            self.tokens_by_attributes[key] = tokens
+        frame.tokens = tokens
+        return tokens
+
+    def fill_chain(self, frame: _Frame) -> None:
+        """Set ``chain`` and ``lineage`` (serials, nearest first, up to 4) on ``frame`` and
+        on the ancestors that lack them."""
+        pending = []
+        node: _Frame | None = frame
+        while node is not None and node.chain is None:
+            pending.append(node)
+            node = node.parent
+        chain = node.chain if node is not None and node.chain is not None else ()
+        lineage = node.lineage if node is not None else ()
+        for node in reversed(pending):
+            tokens = node.tokens if node.tokens is not None else self.tokens_of(node)
+            chain = ((node.tag, tokens), *chain)
+            lineage = (node.serial, *lineage[:3])
+            node.chain = chain
+            node.lineage = lineage
 
     def flush(self, frame: _Frame) -> None:
-        raw = "".join(frame.parts)
-        frame.parts = []
+        """Make a block of the text the block frame collected (if any) and start afresh."""
+        parts = frame.parts
         links, images, inline = frame.n_links, frame.n_images, frame.n_inline
         link_chars = frame.link_chars
         frame.link_chars = frame.n_links = frame.n_images = frame.n_inline = frame.br_run = 0
+        if not parts:
+            return
+        raw = "".join(parts)
+        frame.parts = []
         if len(raw) > 4 * MAX_BLOCK_CHARS:
             raw = raw[:4 * MAX_BLOCK_CHARS]
-        text = normalise_space(raw)
+        text = " ".join(raw.split())
         if not text:
             return
         if len(text) > MAX_BLOCK_CHARS:
             text = text[:MAX_BLOCK_CHARS]
             self.warn(WARN_TEXT_CAP)
-        if len(self.blocks) >= MAX_BLOCKS:
+        blocks = self.blocks
+        if len(blocks) >= MAX_BLOCKS:
             self.warn(WARN_BLOCK_CAP)
             return
-        element = frame.element
-        ancestors = []
-        lineage: list[int] = []
         parent = frame.parent
-        while parent is not None:
-            ancestors.append((parent.tag, parent.tokens))
-            if len(lineage) < 4:
-                lineage.append(parent.serial)
-            parent = parent.parent
+        if parent is None:
+            ancestors: tuple[tuple[str, tuple[str, ...]], ...] = ()
+            lineage: tuple[int, ...] = ()
+            container = -1
+        else:
+            if parent.chain is None:
+                self.fill_chain(parent)
+            ancestors = parent.chain  # type: ignore[assignment]  # just filled
+            lineage = parent.lineage
+            container = parent.serial
+        tokens = frame.tokens if frame.tokens is not None else self.tokens_of(frame)
         frame.emitted += 1
-        self.blocks.append(Block(
-            index=len(self.blocks), text=text, tag=frame.tag, path=_path(element),
-            element=element, depth=frame.depth, tokens=frame.tokens, ancestors=tuple(ancestors),
-            link_chars=min(link_chars, len(text)), n_links=links, n_images=images,
-            n_inline=inline, offset=self.offset,
-            container=frame.parent.serial if frame.parent else -1, lineage=tuple(lineage),
-            partial=frame.emitted > 1))
+        blocks.append(Block(
+            len(blocks), text, frame.tag, "", frame.element, frame.depth, tokens, ancestors,
+            min(link_chars, len(text)), links, images, inline, self.offset, container, lineage,
+            frame.emitted > 1))
+        self.block_frames.append(frame)
         self.offset += len(text)
 
-    def walk(self, start: Any) -> None:
-        root_frame = _Frame(start, _tag(start) or "html", None, 0, True)
-        self.add_text(root_frame, start.text)
-        stack: list[tuple[int, Any, Any]] = []
-        _push_children(stack, start, root_frame)
-        stopped = False
-        while stack:
-            kind, obj, frame = stack.pop()
-            if kind == _TAIL:
-                if not stopped:
-                    self.add_text(frame, obj)
-                continue
-            if kind == _END:
-                if obj.block is obj:
-                    self.flush(obj)
-                continue
-            if stopped or len(self.blocks) >= MAX_BLOCKS:
-                if not stopped:
-                    self.warn(WARN_BLOCK_CAP)
-                    stopped = True
-                continue
-            element = obj
-            stack.append((_TAIL, element.tail, frame))
-            tag = _tag(element)
-            if tag is None or tag in SKIP_TAGS:
-                continue
-            self.nodes += 1
-            if self.nodes > MAX_NODES:
-                self.warn(WARN_NODE_CAP)
-                stopped = True
-                continue
-            if frame.depth + 1 > MAX_DEPTH:
-                self.warn(WARN_DEPTH_CAP)
-                continue
-            if is_hidden(element):
-                continue
-            if tag == "br":
-                self.line_break(frame)
-                continue
-            is_block = tag in BLOCK_TAGS
-            if is_block:
-                # Text before a child block is a block of its own: keep document order.
-                self.flush(frame.block)
-            child = _Frame(element, tag, frame, self.nodes, is_block)
-            if not is_block:
-                block = child.block
-                block.n_inline += 1
-                if tag == "a":
-                    block.n_links += 1
-                elif tag == "img":
-                    block.n_images += 1
-            stack.append((_END, child, frame))
-            self.add_text(child, element.text)
-            _push_children(stack, element, child)
-        self.flush(root_frame)
-
-    def line_break(self, frame: _Frame) -> None:
-        block = frame.block
+    def line_break(self, block: _Frame) -> None:
         block.br_run += 1
         if block.br_run >= 2:
             # ``<br><br>`` separates paragraphs in older layouts.
@@ -443,23 +549,143 @@ class _Walker:
         else:
             block.parts.append("\n")
 
+    def walk(self, start: Any) -> None:
+        root = _Frame(start, _tag(start) or "html", start.tag, None, 0, 0, True)
+        if start.text:
+            root.parts.append(start.text)
+            _count_text(root, start.text, root.link)
+        if isinstance(start.tag, str):
+            stopped = self.walk_below(root)
+        else:  # a comment, processing instruction or entity: no children
+            stopped = self.close(root, stopped=False)
+        # Paths from the walk's sibling counts, or from libxml2 where a cap stopped the walk.
+        for block, frame in zip(self.blocks, self.block_frames, strict=True):
+            block.path = _path(frame.element) if stopped else _frame_path(frame)
 
-_TAIL, _END, _START = 0, 1, 2
+    def walk_below(self, root: _Frame) -> bool:
+        """Walk the root frame's subtree in document order; True when a cap stopped it.
+
+        One child iterator per open frame replaces recursion. Elements the walk does not
+        descend into (skipped, hidden, too deep, ``br``, childless inline elements, empty
+        childless blocks) are done at once, their tail included. Text goes to the block
+        frame's ``parts``; ``_count_text`` runs only where it can change something.
+        """
+        flush, blocks = self.flush, self.blocks
+        kinds = _TAG_KINDS
+        hidden_style = _HIDDEN_STYLE.search
+        top = block = root
+        link = root.link
+        depth = root.depth
+        counts = root.child_counts
+        open_children: list[Any] = []
+        children = iter(root.element)
+        nodes = 0
+        while True:
+            for element in children:
+                if len(blocks) >= MAX_BLOCKS:
+                    self.warn(WARN_BLOCK_CAP)
+                    return self.close(top, stopped=True)
+                raw = element.tag
+                tag, what = kinds.get(raw) or _tag_kind(raw)
+                if what != _NOT_ELEMENT:
+                    occurrence = counts.get(raw, 0)
+                    counts[raw] = occurrence + 1
+                    if what != _SKIP:
+                        nodes += 1
+                        if nodes > MAX_NODES:
+                            self.warn(WARN_NODE_CAP)
+                            return self.close(top, stopped=True)
+                        if depth >= MAX_DEPTH:
+                            self.warn(WARN_DEPTH_CAP)
+                        elif element.get("hidden") is not None or (
+                                (style := element.get("style")) and hidden_style(style)):
+                            pass  # hidden ("hidden" with no value reads ""): skipped whole
+                        elif what == _BREAK:
+                            self.line_break(block)
+                        elif what == _BLOCK:
+                            # Text before a child block is a block of its own: document order.
+                            if block.parts:
+                                flush(block)
+                            else:
+                                block.n_links = block.n_images = block.n_inline = 0
+                            text = element.text
+                            if len(element) or (text and not text.isspace()):
+                                open_children.append(children)
+                                children = iter(element)
+                                top = block = _Frame(element, tag, raw, top, nodes, occurrence,
+                                                     True)
+                                link, depth, counts = top.link, top.depth, top.child_counts
+                                if text:
+                                    block.parts.append(text)
+                                    if link:
+                                        _count_text(block, text, link)
+                                break
+                        else:
+                            block.n_inline += 1
+                            if what == _LINK:
+                                block.n_links += 1
+                            elif what == _IMAGE:
+                                block.n_images += 1
+                            text = element.text
+                            if len(element):
+                                open_children.append(children)
+                                children = iter(element)
+                                top = _Frame(element, tag, raw, top, nodes, occurrence, False)
+                                link, depth, counts = top.link, top.depth, top.child_counts
+                                if text:
+                                    block.parts.append(text)
+                                    if link or block.br_run:
+                                        _count_text(block, text, link)
+                                break
+                            if text:
+                                block.parts.append(text)
+                                if what == _LINK or link or block.br_run:
+                                    _count_text(block, text, what == _LINK or link)
+                tail = element.tail
+                if tail:
+                    block.parts.append(tail)
+                    if link or block.br_run:
+                        _count_text(block, tail, link)
+            else:  # the children of ``top`` are done: close it
+                if top is root:
+                    return self.close(top, stopped=False)
+                done = top
+                top = done.parent  # type: ignore[assignment]  # only the root has none
+                children = open_children.pop()
+                if done.block is done:
+                    if done.parts:
+                        flush(done)
+                    del done.block  # no self-reference: frames go without the cyclic GC
+                block = top.block
+                link, depth, counts = top.link, top.depth, top.child_counts
+                tail = done.element.tail
+                if tail:
+                    block.parts.append(tail)
+                    if link or block.br_run:
+                        _count_text(block, tail, link)
+
+    def close(self, top: _Frame, *, stopped: bool) -> bool:
+        """Flush the frames still open, innermost first (all of them when a cap stopped the
+        walk); returns ``stopped``."""
+        frame: _Frame | None = top
+        while frame is not None:
+            if frame.block is frame:
+                self.flush(frame)
+                del frame.block
+            frame = frame.parent
+        return stopped
 
 
-def _push_children(stack: list[tuple[int, Any, Any]], element: Any, frame: _Frame) -> None:
-    children = list(element)
-    for child in reversed(children):
-        stack.append((_START, child, frame))
-
-
-def _tag(element: Any) -> str | None:
-    tag = element.tag
+def _tag_name(tag: Any) -> str | None:
     if not isinstance(tag, str):
         return None  # comment, processing instruction, entity
     if "}" in tag:
         tag = tag.rsplit("}", 1)[1]
     return tag.lower()
+
+
+def _tag(element: Any) -> str | None:
+    return _tag_name(element.tag)
 
 
 def _path(element: Any) -> str:
@@ -487,7 +713,8 @@ def segment(html_or_tree: Any, *, encoding: str | None = None) -> Segmentation:
     """
     warnings: list[str] = []
     used: str | None = None
-    if isinstance(html_or_tree, str | bytes | bytearray | memoryview):
+    parsed_here = isinstance(html_or_tree, str | bytes | bytearray | memoryview)
+    if parsed_here:
         root, used, warnings = parse_html(html_or_tree, encoding=encoding)
     elif hasattr(html_or_tree, "getroot"):
         root = html_or_tree.getroot()
@@ -497,7 +724,7 @@ def segment(html_or_tree: Any, *, encoding: str | None = None) -> Segmentation:
         if not warnings:
             warnings.append(WARN_EMPTY)
         return Segmentation((), None, used, tuple(warnings))
-    walker = _Walker()
+    walker = _Walker(parsed_here=parsed_here)
     walker.walk(_body(root))
     for reason in walker.warnings:
         if reason not in warnings:
