@@ -203,13 +203,21 @@ def _keywords(value: object) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
-def _meta_content(tree: etree._Element, *names: str) -> str | None:
-    wanted = {n.lower() for n in names}
+def _meta_pairs(tree: etree._Element) -> list[tuple[str, str]]:
+    """``(name / property / itemprop in lower case, content)`` of every ``<meta>`` with
+    content, in document order: one walk of the tree for all the lookups of a page."""
+    pairs = []
     for meta in tree.iter("meta"):
-        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
-        if key in wanted and (meta.get("content") or "").strip():
-            return (meta.get("content") or "").strip()
-    return None
+        content = (meta.get("content") or "").strip()
+        if content:
+            key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+            pairs.append((key, content))
+    return pairs
+
+
+def _meta_content(pairs: list[tuple[str, str]], *names: str) -> str | None:
+    wanted = {n.lower() for n in names}
+    return next((content for key, content in pairs if key in wanted), None)
 
 
 def _byline_names(tree: etree._Element) -> list[str]:
@@ -251,10 +259,11 @@ def extract_metadata(tree: etree._Element, url: str | None = None, *,
             if donor is not None:
                 art = {**art, key: donor[key]}
 
+    metas = _meta_pairs(tree)
     authors_raw = _author_names(art.get("author")) or _author_names(mart.get("author"))
     if not authors_raw:
         authors_raw = _author_names(og.get("article:author")) or _author_names(
-            _meta_content(tree, "author", "dc.creator", "parsely-author", "sailthru.author"))
+            _meta_content(metas, "author", "dc.creator", "parsely-author", "sailthru.author"))
     if not authors_raw:
         authors_raw = _byline_names(tree)
 
@@ -279,18 +288,18 @@ def extract_metadata(tree: etree._Element, url: str | None = None, *,
         "published": normalise_date(_first(
             art.get("datePublished"), mart.get("datePublished"),
             og.get("article:published_time"),
-            _meta_content(tree, "article:published_time", "pubdate", "publishdate",
+            _meta_content(metas, "article:published_time", "pubdate", "publishdate",
                           "date", "dc.date", "parsely-pub-date")), date_lang),
         "modified": normalise_date(_first(
             art.get("dateModified"), mart.get("dateModified"), og.get("article:modified_time"),
-            og.get("og:updated_time"), _meta_content(tree, "article:modified_time")), date_lang),
+            og.get("og:updated_time"), _meta_content(metas, "article:modified_time")), date_lang),
         "description": _first(art.get("description"), og.get("og:description"),
-                              _meta_content(tree, "description")),
+                              _meta_content(metas, "description")),
         "image": clean_url(str(_first(art.get("image"), og.get("og:image")) or ""), url),
         "section": _first(art.get("articleSection"), og.get("article:section"),
-                          _meta_content(tree, "article:section")),
+                          _meta_content(metas, "article:section")),
         "keywords": _keywords(art.get("keywords") or og.get("article:tag")
-                              or _meta_content(tree, "keywords", "news_keywords")),
+                              or _meta_content(metas, "keywords", "news_keywords")),
         "canonical_url": canonical,
         "language": detect_language(body_text, lang_hint) if body_text else (
             (lang_hint or "").split("-")[0].lower() or None),

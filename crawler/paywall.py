@@ -39,6 +39,7 @@ _PROMPT = re.compile(
 _PAYWALL_HOOK = re.compile(r"paywall|regwall|subscri|meter|premium|piano|tp-container|locked",
                            re.IGNORECASE)
 _ELLIPSIS = ("...", "…", "[...]", "(...)")
+_WITH_CLASS_OR_ID = etree.XPath("descendant-or-self::*[@class or @id]")
 
 
 def _not_free(value: object) -> bool | None:
@@ -84,9 +85,7 @@ def _hook_texts(tree: etree._Element | None) -> list[str]:
     if tree is None:
         return []
     texts = []
-    for elem in tree.iter():
-        if not isinstance(elem.tag, str):
-            continue
+    for elem in _WITH_CLASS_OR_ID(tree):  # not tree.iter(): most elements have neither
         hook = f"{elem.get('class') or ''} {elem.get('id') or ''}"
         if hook.strip() and _PAYWALL_HOOK.search(hook):
             texts.append("".join(elem.itertext()))

@@ -18,13 +18,13 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-import lxml.html
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.constants import (
     EXTRACT_MAX_SUBMITS,
+    EXTRACT_PAGES_PER_WORKER,
     EXTRACT_TIMEOUT_S,
     EXTRACT_WARM_UP_TIMEOUT_S,
     MAX_PAGE_BYTES,
@@ -32,6 +32,7 @@ from crawler.constants import (
 from crawler.discovery.links import PageSignals, page_signals
 from crawler.items import MODEL_ERROR_PREFIX, PRIVATE_KEY, content_hash, is_page_item, utc_now_iso
 from crawler.metadata import extract_metadata, normalise_date
+from crawler.pagetree import parse_page
 from crawler.paywall import paywall_status
 
 if TYPE_CHECKING:
@@ -42,30 +43,21 @@ __all__ = ["ExtractionPipeline", "build_article"]
 log = logging.getLogger(__name__)
 
 
-def _parse_tree(text: str) -> Any:
-    parser = lxml.html.HTMLParser(encoding="utf-8", recover=True, no_network=True,
-                                  huge_tree=False, remove_comments=True)
-    try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-
-
 def build_article(page: dict[str, Any], with_blocks: bool = False) -> dict[str, Any]:
     """The article item for one page item (runs in a worker process; no Scrapy here).
 
-    The ``_newscrawl_page`` key carries what validation needs (signals, content share,
-    warnings) and is removed there.
+    The page is decoded and parsed once; the classifier, metadata, paywall and page
+    signals all read that one tree. The ``_newscrawl_page`` key carries what validation
+    needs (signals, content share, warnings) and is removed there.
     """
     import classifier  # here, not at module top: the crawl process never needs sklearn
 
     url: str = page["url"]
     raw: bytes = page["body"]
     meta: dict[str, Any] = page.get("meta") or {}
-    art = classifier.extract(raw, url, encoding=page.get("encoding"))
-    text, _encoding = classifier.decode_html(classifier.thin_crowded_tags(raw)[0],
-                                             page.get("encoding"))
-    tree = _parse_tree(text)
+    tree = parse_page(raw, page.get("encoding"))
+    # nothing to parse: the classifier says why (empty, undecodable) from the bytes
+    art = classifier.extract(raw if tree is None else tree, url, encoding=page.get("encoding"))
     md = extract_metadata(tree, url, body_text=art.body) if tree is not None else {}
     news = meta.get("newscrawl_news") or {}
     paywall = paywall_status(jsonld=md.get("jsonld"), body=art.body, tree=tree,
@@ -190,7 +182,7 @@ class ExtractionPipeline:
         self.stats.set_value("newscrawl/extract/workers", size)
         try:
             asyncio.get_running_loop()
-            self._slots = asyncio.Semaphore(max(size, 1))
+            self._slots = asyncio.Semaphore(max(size, 1) * EXTRACT_PAGES_PER_WORKER)
         except RuntimeError:  # plain Twisted reactor: no throttle (timeouts include queueing)
             self._slots = None
         # start every worker and load the model now, so the first pages do not wait for it
@@ -250,7 +242,9 @@ class ExtractionPipeline:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
     def _slot(self) -> contextlib.AbstractAsyncContextManager[Any]:
-        """One in-flight page per worker: the timeout then measures running, not queueing."""
+        """A few in-flight pages per worker (one running, the next one already queued, so
+        that no worker waits for the reactor between pages): pages wait here, outside their
+        timeout, and in the pool's queue at most behind one page per worker."""
         return self._slots if self._slots is not None else contextlib.nullcontext()
 
     async def _run(self, page: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.pipelines.storage import as_plain_dict
 from crawler.state.base import utc_now_iso
 from crawler.state.reconcile import article_key, written_article
 from crawler.state.registry import CrawlState, crawl_state
@@ -49,7 +50,7 @@ class IncrementalPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        data = adapter.asdict()
+        data = as_plain_dict(item)
         key = article_key(data)
         content_hash = data.get("content_hash")
         if key is None or not content_hash:

@@ -38,7 +38,7 @@ from crawler.state.registry import CrawlState, crawl_state
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["JsonlStoragePipeline", "JsonlWriter", "encode_line", "jsonl_files",
+__all__ = ["JsonlStoragePipeline", "JsonlWriter", "as_plain_dict", "encode_line", "jsonl_files",
            "repair_torn_tail"]
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,12 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return str(value)
+
+
+def as_plain_dict(item: Any) -> dict[str, Any]:
+    """The item's fields as a new dict. Our items are plain dicts already: a shallow copy
+    skips ItemAdapter's recursive conversion (dozens of type checks per field, every item)."""
+    return dict(item) if type(item) is dict else ItemAdapter(item).asdict()
 
 
 def encode_line(item: Any) -> bytes:
@@ -334,7 +340,7 @@ class JsonlStoragePipeline:
         self._kick()
 
     async def process_item(self, item: Any) -> Any:
-        data = ItemAdapter(item).asdict()
+        data = as_plain_dict(item)
         pending = _Pending(encode_line(data), data,
                            self.state.take_fetch(data.get("url")) if self.state else None)
         self._queue.append(pending)

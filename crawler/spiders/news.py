@@ -63,7 +63,7 @@ def article_priority(*dates: str | None, now: datetime | None = None) -> int:
     return C.PRIORITY_UNDATED_ARTICLE
 
 
-_CONTROL_BYTES = frozenset(range(0x09)) | frozenset(range(0x0E, 0x20))
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20)])
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -81,7 +81,7 @@ def looks_like_html(body: bytes, *, declared: bool = True) -> bool:
         return False
     if b"<" not in head:
         return False
-    control = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))  # in C, not per byte
     return control <= C.MAX_CONTROL_BYTE_SHARE * max(len(head), 1)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from crawler.metadata import extract_metadata
+from crawler.pagetree import parse_page
 from crawler.paywall import paywall_status
-from crawler.pipelines.extraction import _parse_tree
 
 pytestmark = pytest.mark.shared
 
@@ -44,7 +44,8 @@ def test_metadata_agrees_with_fundus_gold(shared_corpora: Path) -> None:
     for line in (base / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         gold: dict[str, Any] = json.loads(line)
         html = gzip.decompress((base / "pages" / f"{gold['id']}.html.gz").read_bytes())
-        tree = _parse_tree(html.decode("utf-8", "replace"))  # fundus stores UTF-8
+        tree = parse_page(html, "utf-8")  # the extraction worker's parse; fundus stores UTF-8
+        assert tree is not None
         md = extract_metadata(tree, gold["url"], body_text=gold["body"])
         assert md["published"] is None or datetime.fromisoformat(md["published"]).tzinfo
         hits["title"].append(_norm(md["title"]) == _norm(gold["title"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import lxml.etree
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
@@ -34,7 +35,10 @@ ARTICLE_HTML = f"""<html lang="en"><head><meta property="og:type" content="artic
 def fake_extract(html: Any, url: str | None = None, *, model: Any = None,
                  encoding: str | None = None) -> Article:
     """Labels every <p> content and the rest navigation (no model needed)."""
-    text = html.decode("utf-8") if isinstance(html, bytes) else html
+    if isinstance(html, bytes):
+        text = html.decode("utf-8")
+    else:  # the worker's shared tree
+        text = html if isinstance(html, str) else lxml.etree.tostring(html, encoding="unicode")
     if "explode" in text:
         raise RuntimeError("worker bug")
     body = BODY.strip() if BODY in text else ""
@@ -47,8 +51,6 @@ def fake_extract(html: Any, url: str | None = None, *, model: Any = None,
 @pytest.fixture
 def fake_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(classifier, "extract", fake_extract)
-    monkeypatch.setattr(classifier, "decode_html",
-                        lambda data, http_charset=None: (data.decode("utf-8", "replace"), "utf-8"))
 
 
 def page(html: str, url: str = "https://n.example/news/ferry-runs-again-from-monday",

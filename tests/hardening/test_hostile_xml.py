@@ -61,6 +61,30 @@ def test_quadratic_blowup_is_not_expanded(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("builder", [hd.billion_laughs, hd.quadratic_blowup])
+def test_entity_expansion_is_refused_not_read_as_an_empty_document(kind: str, builder) -> None:
+    result = parse(kind, builder(kind))
+    assert isinstance(result, XmlError) and "entity expansion" in str(result)
+
+
+def test_billion_laughs_feed_is_counted_as_a_bad_feed() -> None:
+    from scrapy import Request
+    from scrapy.http import TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.news import NewsSpider
+
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider), site="https://news.example/")
+    url = "https://news.example/feed.xml"
+    request = Request(url, meta={"newscrawl_site": "news.example", "newscrawl_kind": "feed"})
+    response = TextResponse(url, body=hd.billion_laughs("rss"), request=request, status=200)
+    assert list(spider.parse_feed(response)) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("newscrawl/skipped/bad_feed") == 1
+    assert stats.get_value("newscrawl/discovery/feed/parsed") is None
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_external_file_entity_is_not_read(kind: str, tmp_path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
