@@ -7,6 +7,7 @@ ancestor groups). Everything is computed from the read-only tree; nothing is cha
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -14,10 +15,18 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
+from classifier.blocktext import (
+    SEPARATOR,
+    BlockPatterns,
+    CharTable,
+    JoinedTexts,
+    anchor_at_blocks,
+)
 from classifier.constants import (
     ANCESTOR_TOKEN_LEVELS,
     NEIGHBOUR_WINDOW,
@@ -38,6 +47,7 @@ FEATURE_VERSION = 1
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?。！？](?:[\"'”’»)]*)(?:\s|$)")
+_SENTENCE_END_JOINED = anchor_at_blocks(_SENTENCE_END)
 _PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|\$|£|eur|usd|rs\.?)\b)", re.I)
 _DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[./:]\d{1,2}\b")
 _CONTEXT_TAGS = ("nav", "header", "footer", "aside", "article", "main", "form", "ul", "ol",
@@ -48,11 +58,30 @@ _SAMPLE_CHARS = 1_500
 _UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # approximates upper-case letters cheaply
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[.,;:!?]")
+_SENTENCE_CLOSERS = "\"'”’») "
+_SENTENCE_ENDS = ".!?。！？:"
+_PIPE = re.compile("[|•·»›]")
+_QUOTE = re.compile("[\"“”«»„]")
+#: Character classes counted per block, one flag bit each (``CharTable``).
+_CHARS = CharTable([re.compile(r"\w"), _UPPER, _DIGIT, _PUNCT, re.compile(","), _PIPE, _QUOTE])
+_WORD_BIT, _UPPER_BIT, _DIGIT_BIT, _PUNCT_BIT, _COMMA_BIT, _PIPE_BIT, _QUOTE_BIT = range(7)
+_WORDS_COLUMN = 7  # CharTable.class_counts: runs of word characters
+#: Faster patterns that match wherever the exact ones do (candidates, then checked): each
+#: starts with one character class, so the regex engine skips ahead to the next candidate.
+_PRICE_FAST = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])|(?:[.,]\d\d)?\s?[€$£eEuUrR])")
+_DATE_FAST = re.compile(r"\d(?:(?<=[12])[09]\d\d|\d?[./:])")
+_PRICE_SEARCH = BlockPatterns([_PRICE], fast=_PRICE_FAST)
+_DATE_SEARCH = BlockPatterns([_DATE], fast=_DATE_FAST)
+_PHRASE_SEARCH = BlockPatterns([p for _, p in PHRASE_CUES])
 #: Characters of a block searched for phrase cues (notices and labels are short).
 _CUE_CHARS = 400
 _HASH_CACHE: dict[str, int] = {}
 _LEVEL_CACHE: dict[tuple[str, ...], int] = {}
+_OWN_CACHE: dict[tuple[str, ...], np.ndarray] = {}
+_BUCKET_CACHE: dict[tuple[str, tuple[str, ...]], list[int]] = {}
 _CACHE_LIMIT = 50_000
+_NUMBERS = attrgetter("depth", "link_chars", "n_links", "n_images", "n_inline", "partial",
+                      "offset", "container")
 
 _BASE_NAMES: list[str] = [
     "log_chars", "log_words", "mean_word_len", "upper_frac", "digit_frac", "punct_frac",
@@ -87,6 +116,14 @@ def feature_names() -> list[str]:
 _BASE_INDEX = {name: i for i, name in enumerate(_BASE_NAMES)}
 _NEIGHBOUR_INDEX = [_BASE_INDEX[c] for c in _NEIGHBOUR_COLUMNS]
 _TAG_INDEX = {t: _BASE_INDEX[f"tag={t}"] for t in TAG_VOCABULARY}
+_OTHER_TAG = _BASE_INDEX["tag=other"]
+_CONTEXT_BASE = _BASE_INDEX[f"in_{_CONTEXT_TAGS[0]}"]
+_CONTEXT_COLUMN = {tag: i for i, tag in enumerate(_CONTEXT_TAGS)}
+_LEVEL_BASE = _BASE_INDEX[f"class_level={CLASS_CUES[0][0]}"]
+_PHRASE_BASE = _BASE_INDEX[f"phrase={PHRASE_CUES[0][0]}"]
+_OWN_BASE = len(_BASE_NAMES) + len(_OFFSETS) * len(_NEIGHBOUR_COLUMNS)
+_ANC_BASE = _OWN_BASE + TOKEN_HASH_BUCKETS // 2
+_N_FEATURES = len(feature_names())
 
 
 @dataclass(slots=True)
@@ -124,29 +161,46 @@ def _group_mask(tokens: tuple[str, ...]) -> int:
     return mask
 
 
-def _class_levels(block: Block) -> list[int]:
-    """For each class-cue group, the nearest level (0 = the block) whose tokens match it."""
-    levels = [_NO_MATCH_LEVEL] * len(CLASS_CUES)
-    chain = [block.tokens] + [tokens for _, tokens in block.ancestors[:ANCESTOR_TOKEN_LEVELS]]
-    for level, tokens in enumerate(chain):
-        if not tokens:
-            continue
-        mask = _group_mask(tokens)
-        if not mask:
-            continue
-        for group in range(len(CLASS_CUES)):
-            if mask >> group & 1 and levels[group] == _NO_MATCH_LEVEL:
-                levels[group] = level
-    return levels
+def _own_tokens(tokens: tuple[str, ...]) -> np.ndarray:
+    """Hashed-token counts of a block element's own tokens (cached: pages repeat them)."""
+    row = _OWN_CACHE.get(tokens)
+    if row is None:
+        row = np.zeros(TOKEN_HASH_BUCKETS // 2, dtype=np.float32)
+        for token in tokens:
+            row[_hash(token)] += 1.0
+        if len(_OWN_CACHE) < _CACHE_LIMIT:
+            _OWN_CACHE[tokens] = row
+    return row
 
 
-def _ld_info(root: Any) -> tuple[bool, list[str]]:
+def _element_buckets(tag: str, tokens: tuple[str, ...]) -> list[int]:
+    """Hash buckets of an ancestor: its tag, then its tokens (cached: pages repeat them)."""
+    key = (tag, tokens)
+    buckets = _BUCKET_CACHE.get(key)
+    if buckets is None:
+        buckets = [_hash("<" + tag), *map(_hash, tokens)]
+        if len(_BUCKET_CACHE) < _CACHE_LIMIT:
+            _BUCKET_CACHE[key] = buckets
+    return buckets
+
+
+def _page_elements(root: Any) -> dict[str, list[Any]]:
+    """The page's ``title``, ``meta`` and ``script`` elements (one pass over the tree)."""
+    found: dict[str, list[Any]] = {"title": [], "meta": [], "script": []}
+    if root is not None:
+        for element in root.iter("title", "meta", "script"):
+            if element is not root:
+                found[element.tag].append(element)
+    return found
+
+
+def _ld_info(scripts: Sequence[Any]) -> tuple[bool, list[str]]:
     """(page declares ``isAccessibleForFree: false``, ``hasPart.cssSelector`` values)."""
     not_free = False
     selectors: list[str] = []
-    if root is None:
-        return not_free, selectors
-    for script in root.iterfind(".//script[@type='application/ld+json']"):
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         raw = script.text or ""
         if len(raw) > 500_000 or "ccessibleForFree" not in raw:
             continue
@@ -183,12 +237,12 @@ def _ld_part_elements(root: Any, selectors: Sequence[str]) -> set[Any]:
     return matched
 
 
-def _page_title_words(root: Any) -> set[str]:
-    if root is None:
-        return set()
-    texts = [root.findtext(".//title") or ""]
-    for meta in root.iterfind(".//meta[@property='og:title']"):
-        texts.append(meta.get("content") or "")
+def _page_title_words(elements: dict[str, list[Any]]) -> set[str]:
+    titles = elements["title"]
+    texts = [(titles[0].text or "") if titles else ""]
+    for meta in elements["meta"]:
+        if meta.get("property") == "og:title":
+            texts.append(meta.get("content") or "")
     words: set[str] = set()
     for text in texts:
         words.update(w.lower() for w in _WORD.findall(text[:500]))
@@ -196,114 +250,178 @@ def _page_title_words(root: Any) -> set[str]:
 
 
 def page_features(seg: Segmentation) -> PageFeatures:
-    """Compute the feature matrix of every block of ``seg``."""
+    """Compute the feature matrix of every block of ``seg``.
+
+    Column by column over all blocks at once: texts are scanned joined (``JoinedTexts``), and
+    what comes from the ancestors is worked out once per container.
+    """
     blocks = seg.blocks
     n = len(blocks)
-    names = feature_names()
-    n_base = len(_BASE_NAMES)
-    X = np.zeros((n, len(names)), dtype=np.float32)
+    X = np.zeros((n, _N_FEATURES), dtype=np.float32)
+    # Per-block columns are filled as rows of B (contiguous), copied into X at the end.
+    B = np.zeros((len(_BASE_NAMES), n))
     if n == 0:
         return PageFeatures(X, np.zeros(0, np.int64), np.zeros(0, np.float32),
                             np.zeros((0, 3), np.int64))
-    root = seg.root
-    total_chars = max(1, sum(len(b.text) for b in blocks))
-    max_depth = max(1, max(b.depth for b in blocks))
-    title_words = _page_title_words(root)
-    not_free, selectors = _ld_info(root)
-    ld_parts = _ld_part_elements(root, selectors) if selectors else set()
-    text_counts = Counter(b.text for b in blocks)
-    containers = np.array([b.container for b in blocks], dtype=np.int64)
-    container_count = Counter(containers.tolist())
-    container_chars: Counter[int] = Counter()
-    container_links: Counter[int] = Counter()
-    for b in blocks:
-        container_chars[b.container] += len(b.text)
-        container_links[b.container] += b.link_chars
-    lengths = np.array([len(b.text) for b in blocks], dtype=np.float32)
-    own_base = n_base + len(_OFFSETS) * len(_NEIGHBOUR_COLUMNS)
-    anc_base = own_base + TOKEN_HASH_BUCKETS // 2
-    groups = np.zeros((n, 3), dtype=np.int64)
-    page_log_blocks, page_log_chars = math.log1p(n), math.log1p(total_chars)
-    run = 0
-    for i, b in enumerate(blocks):
-        row = X[i]
-        text = b.text
-        chars = len(text)
-        # Character and word ratios from a bounded sample: long blocks cost no more.
-        sample = text[:_SAMPLE_CHARS]
-        low = sample.lower()
-        words = lower_words = _WORD.findall(low)
-        n_words = len(words)
-        n_sample = len(sample)
-        row[0] = math.log1p(chars)
-        row[1] = math.log1p(n_words * chars / n_sample)
-        row[2] = (sum(map(len, words)) / n_words) if n_words else 0.0
-        row[3] = len(_UPPER.findall(sample)) / n_sample
-        row[4] = len(_DIGIT.findall(sample)) / n_sample
-        row[5] = len(_PUNCT.findall(sample)) / n_sample
-        row[6] = sample.count(",") / (n_words or 1)
-        row[7] = len(_SENTENCE_END.findall(text))
-        row[8] = float(text.rstrip("\"'”’») ")[-1:] in ".!?。！？:")
-        row[9] = float(text[:1].isupper())
-        row[10] = b.link_chars / chars
-        row[11] = math.log1p(b.n_links)
-        row[12] = b.n_links / (n_words or 1)
-        row[13] = math.log1p(b.n_images)
-        row[14] = math.log1p(b.n_inline)
-        row[15] = sum(map(STOPWORDS.__contains__, words)) / n_words if n_words else 0.0
-        row[16] = float(bool(_PRICE.search(text)))
-        row[17] = float(bool(_DATE.search(text)))
-        row[18] = float(any(c in text for c in "|•·»›"))
-        row[19] = float(any(c in text for c in "\"“”«»„"))
-        row[20] = float(b.partial)
-        row[21] = b.depth
-        row[22] = b.depth / max_depth
-        row[23] = b.offset / total_chars
-        row[24] = i / n
-        row[25] = math.log1p(b.offset)
-        row[26] = math.log1p(total_chars - b.offset - chars)
-        if title_words and n_words:
-            common = sum(1 for w in lower_words if w in title_words)
-            row[27] = common / n_words
-            row[28] = float(common == n_words and n_words >= 3)
-        row[29] = math.log(text_counts[text])
-        row[30] = math.log1p(container_count[b.container])
-        row[31] = container_chars[b.container] / total_chars
-        row[32] = container_links[b.container] / max(1, container_chars[b.container])
-        if ld_parts:
-            element = b.element
-            row[33] = float(element in ld_parts or any(a in ld_parts
-                                                       for a in element.iterancestors()))
-        row[34] = float(not_free)
-        row[35] = page_log_blocks
-        row[36] = page_log_chars
-        run = run + 1 if i and blocks[i - 1].tag == b.tag else 0
-        row[37] = math.log1p(run)
-        row[_TAG_INDEX.get(b.tag, _BASE_INDEX["tag=other"])] = 1.0
-        anc_tags = set(b.ancestor_tags)
-        for tag in _CONTEXT_TAGS:
-            if tag in anc_tags:
-                row[_BASE_INDEX[f"in_{tag}"]] = 1.0
-        base = _BASE_INDEX[f"class_level={CLASS_CUES[0][0]}"]
-        for g, level in enumerate(_class_levels(b)):
-            row[base + g] = level
-        base = _BASE_INDEX[f"phrase={PHRASE_CUES[0][0]}"]
-        cue_text = low[:_CUE_CHARS]
-        for g, (_, pattern) in enumerate(PHRASE_CUES):
-            if pattern.search(cue_text):
-                row[base + g] = 1.0
-        for token in b.tokens:
-            row[own_base + _hash(token)] += 1.0
-        for level, (tag, tokens) in enumerate(b.ancestors[:ANCESTOR_TOKEN_LEVELS]):
-            weight = 1.0 / (1 + level)
-            row[anc_base + _hash("<" + tag)] += weight
-            for token in tokens:
-                row[anc_base + _hash(token)] += weight
-        lineage = b.lineage
-        for level in range(3):
-            groups[i, level] = lineage[level] if level < len(lineage) else -1
-    _add_neighbours(X, n_base)
-    return PageFeatures(X, containers, lengths, groups)
+    numbers = np.array(list(map(_NUMBERS, blocks)), dtype=np.float64).reshape(n, 8)
+    depth, link_chars, n_links, n_images, n_inline, partial, offset, _ = numbers.T
+    containers = numbers[:, 7].astype(np.int64)
+    joined = JoinedTexts([b.text for b in blocks])
+    texts = joined.texts
+    chars = (joined.ends - joined.starts).astype(np.float64)
+    total_chars = max(1.0, float(chars.sum()))
+    elements = _page_elements(seg.root)
+    n_words = _text_columns(B, joined, chars, _page_title_words(elements))
+    B[10] = link_chars / chars
+    B[11] = np.log1p(n_links)
+    B[12] = n_links / np.maximum(n_words, 1)
+    B[13] = np.log1p(n_images)
+    B[14] = np.log1p(n_inline)
+    B[20] = partial
+    B[21] = depth
+    B[22] = depth / max(1.0, float(depth.max()))
+    B[23] = offset / total_chars
+    B[24] = np.arange(n) / n
+    B[25] = np.log1p(offset)
+    B[26] = np.log1p(total_chars - offset - chars)
+    text_counts = Counter(texts)
+    B[29] = np.log(np.array([text_counts[t] for t in texts], dtype=np.float64))
+    _, inverse, counts = np.unique(containers, return_inverse=True, return_counts=True)
+    container_chars = np.bincount(inverse, weights=chars)
+    container_links = np.bincount(inverse, weights=link_chars)
+    B[30] = np.log1p(counts[inverse])
+    B[31] = container_chars[inverse] / total_chars
+    B[32] = container_links[inverse] / np.maximum(1.0, container_chars[inverse])
+    not_free, selectors = _ld_info(elements["script"])
+    ld_parts = _ld_part_elements(seg.root, selectors) if selectors else set()
+    if ld_parts:
+        B[33] = [float(b.element in ld_parts or any(a in ld_parts
+                                                       for a in b.element.iterancestors()))
+                    for b in blocks]
+    B[34] = float(not_free)
+    B[35] = math.log1p(n)
+    B[36] = math.log1p(total_chars)
+    tags = [b.tag for b in blocks]
+    B[37] = np.log1p(_same_tag_runs(tags))
+    B[[_TAG_INDEX.get(tag, _OTHER_TAG) for tag in tags], np.arange(n)] = 1.0
+    _structure_columns(X, B, blocks, containers)
+    X[:, :len(_BASE_NAMES)] = B.T
+    _add_neighbours(X, len(_BASE_NAMES))
+    groups = np.array([(*b.lineage[:3], -1, -1, -1)[:3] for b in blocks], dtype=np.int64)
+    return PageFeatures(X, containers, chars.astype(np.float32), groups)
+
+
+def _text_columns(B: np.ndarray, joined: JoinedTexts, chars: np.ndarray,
+                  title_words: set[str]) -> np.ndarray:
+    """Rows of ``B`` (base columns) read from the block texts; returns the words per block."""
+    texts = joined.texts
+    n = len(texts)
+    n_sample = np.minimum(chars, _SAMPLE_CHARS)
+    # Character and word ratios from a bounded sample: long blocks cost no more.
+    long_blocks = np.flatnonzero(chars > _SAMPLE_CHARS).tolist()
+    sample = JoinedTexts([t[:_SAMPLE_CHARS] for t in texts]) if long_blocks else joined
+    counts = sample.class_counts(_CHARS, runs_of=_WORD_BIT)
+    for i in long_blocks:  # these two look at the whole text
+        counts[i, _PIPE_BIT] = _PIPE.search(texts[i]) is not None
+        counts[i, _QUOTE_BIT] = _QUOTE.search(texts[i]) is not None
+    low = sample.text.lower()
+    # Lower-casing keeps each character a word character or not; only when it changes the
+    # length (a character becoming two) must the words be counted again.
+    if len(low) == len(sample.text):
+        word_counts = counts
+        starts, ends = sample.runs(_CHARS, _WORD_BIT)  # where \w+ matches
+        words = [low[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    else:
+        word_counts = sample.class_counts(_CHARS, text=low, runs_of=_WORD_BIT)
+        words = _WORD.findall(low)
+    lows = low.split(SEPARATOR)
+    if len(words) != word_counts[:, _WORDS_COLUMN].sum():  # never, unless tables disagree
+        per_block = [_WORD.findall(text) for text in lows]
+        word_counts[:, _WORDS_COLUMN] = [len(w) for w in per_block]
+        word_counts[:, _WORD_BIT] = [sum(map(len, w)) for w in per_block]
+    n_words = word_counts[:, _WORDS_COLUMN].astype(np.float64)
+    has_words = n_words > 0
+    some_words = np.maximum(n_words, 1)
+    owner = np.repeat(np.arange(n), word_counts[:, _WORDS_COLUMN])
+    B[0] = np.log1p(chars)
+    B[1] = np.log1p(n_words * chars / n_sample)
+    B[2] = np.where(has_words, word_counts[:, _WORD_BIT] / some_words, 0.0)
+    B[3] = counts[:, _UPPER_BIT] / n_sample
+    B[4] = counts[:, _DIGIT_BIT] / n_sample
+    B[5] = counts[:, _PUNCT_BIT] / n_sample
+    B[6] = counts[:, _COMMA_BIT] / some_words
+    B[7] = joined.match_counts(_SENTENCE_END_JOINED)
+    B[8] = [t.rstrip(_SENTENCE_CLOSERS)[-1:] in _SENTENCE_ENDS for t in texts]
+    B[9] = [t[:1].isupper() for t in texts]
+    stop = np.fromiter(map(STOPWORDS.__contains__, words), dtype=np.float64, count=len(words))
+    B[15] = np.where(has_words, np.bincount(owner, stop, n) / some_words, 0.0)
+    B[16] = joined.hits(_PRICE_SEARCH)[:, 0]
+    B[17] = joined.hits(_DATE_SEARCH)[:, 0]
+    B[18] = counts[:, _PIPE_BIT] > 0
+    B[19] = counts[:, _QUOTE_BIT] > 0
+    if title_words:
+        in_title = np.fromiter(map(title_words.__contains__, words), dtype=np.float64,
+                               count=len(words))
+        common = np.bincount(owner, in_title, n)
+        B[27] = np.where(has_words, common / some_words, 0.0)
+        B[28] = has_words & (common == n_words) & (n_words >= 3)
+    cues = JoinedTexts([text[:_CUE_CHARS] for text in lows])
+    B[_PHRASE_BASE:_PHRASE_BASE + len(PHRASE_CUES)] = cues.hits(_PHRASE_SEARCH).T
+    return n_words
+
+
+def _same_tag_runs(tags: list[str]) -> np.ndarray:
+    """Per block: blocks right before it with the same tag (0 for the first of a run)."""
+    index = np.arange(len(tags))
+    starts_run = np.ones(len(tags), dtype=bool)
+    starts_run[1:] = [a != b for a, b in itertools.pairwise(tags)]
+    return index - np.maximum.accumulate(np.where(starts_run, index, 0))
+
+
+def _structure_columns(X: np.ndarray, B: np.ndarray, blocks: Sequence[Block],
+                       containers: np.ndarray) -> None:
+    """Tag context and class-cue levels (rows of ``B``), hashed tokens (columns of ``X``) of
+    the block and its ancestors."""
+    width = TOKEN_HASH_BUCKETS // 2
+    own_index: dict[tuple[str, ...], int] = {}
+    own = np.array([own_index.setdefault(b.tokens, len(own_index)) for b in blocks])
+    X[:, _OWN_BASE:_OWN_BASE + width] = np.array([_own_tokens(t) for t in own_index])[own]
+    own_masks = np.array([_group_mask(t) if t else 0 for t in own_index], dtype=np.int64)[own]
+    # Blocks of one container share their ancestors: those columns are made per container.
+    where: dict[int, int] = {}
+    around = np.array([where.setdefault(c, len(where)) for c in containers.tolist()])
+    chains = [blocks[i].ancestors for i in np.unique(around, return_index=True)[1].tolist()]
+    if any(b.ancestors != chains[k] for b, k in zip(blocks, around.tolist(), strict=True)):
+        around = np.arange(len(blocks))  # blocks made by hand: one "container" each
+        chains = [b.ancestors for b in blocks]
+    near = [chain[:ANCESTOR_TOKEN_LEVELS] for chain in chains]
+    per_chain = np.array([len(c) for c in near], dtype=np.int64)
+    owner = np.repeat(np.arange(len(near)), per_chain)
+    level = np.arange(owner.shape[0]) - np.repeat(np.cumsum(per_chain) - per_chain, per_chain)
+    elements = [pair for chain in near for pair in chain]
+    buckets = [_element_buckets(tag, tokens) for tag, tokens in elements]
+    per_element = np.array([len(b) for b in buckets], dtype=np.int64)
+    cells = np.repeat(owner * width, per_element) + np.fromiter(
+        itertools.chain.from_iterable(buckets), dtype=np.int64, count=int(per_element.sum()))
+    weights = (1.0 / (1 + np.repeat(level, per_element))).astype(np.float32)
+    ancestor_tokens = np.zeros(len(near) * width, dtype=np.float32)
+    # One float32 addition per token, in the original order: the same sums to the last bit.
+    np.add.at(ancestor_tokens, cells, weights)
+    X[:, _ANC_BASE:_ANC_BASE + width] = ancestor_tokens.reshape(-1, width)[around]
+    groups = np.arange(len(CLASS_CUES))
+    masks = np.array([_group_mask(tokens) if tokens else 0 for _, tokens in elements],
+                     dtype=np.int64)
+    matched = (masks[:, None] >> groups) & 1 == 1
+    levels = np.full((len(near), groups.shape[0]), float(_NO_MATCH_LEVEL))
+    np.minimum.at(levels, owner, np.where(matched, level[:, None] + 1.0, _NO_MATCH_LEVEL))
+    own_matched = (own_masks[:, None] >> groups) & 1 == 1
+    B[_LEVEL_BASE:_LEVEL_BASE + groups.shape[0]] = np.where(own_matched, 0.0, levels[around]).T
+    context = np.zeros((len(chains), len(_CONTEXT_TAGS)), dtype=np.float32)
+    hits = [(k, _CONTEXT_COLUMN[tag]) for k, chain in enumerate(chains) for tag, _ in chain
+            if tag in _CONTEXT_COLUMN]
+    if hits:
+        context[tuple(np.array(hits).T)] = 1.0
+    B[_CONTEXT_BASE:_CONTEXT_BASE + len(_CONTEXT_TAGS)] = context[around].T
 
 
 def _add_neighbours(X: np.ndarray, n_base: int) -> None:

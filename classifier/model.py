@@ -59,18 +59,24 @@ class BlockModel(ClassifierMixin, BaseEstimator):
 
     ``fit(pages, labels, groups=None)`` takes one ``PageFeatures`` and one label sequence per
     page; ``groups`` (site / template per page) keeps a site's pages in one fold when stage 2
-    is trained on out-of-fold stage 1 probabilities.
+    is trained on out-of-fold stage 1 probabilities. ``max_depth`` limits the trees' depth
+    (fewer levels to walk at prediction).
     """
 
-    def __init__(self, *, max_iter: int = 80, learning_rate: float = 0.15,
-                 max_leaf_nodes: int = 31, min_samples_leaf: int = 20,
+    #: Models saved before ``max_depth`` existed have no such attribute: unlimited.
+    max_depth: int | None = None
+
+    def __init__(self, *, max_iter: int = 60, learning_rate: float = 0.2,
+                 max_leaf_nodes: int = 31, max_depth: int | None = 6,
+                 min_samples_leaf: int = 20,
                  l2_regularization: float = 1.0, second_stage: bool = True, n_folds: int = 2,
                  class_weight: str | None = "sqrt", length_weight: bool = True,
-                 navigation_sample: float = 0.3, stage2_max_iter: int | None = 50,
+                 navigation_sample: float = 0.3, stage2_max_iter: int | None = 40,
                  random_state: int = 0) -> None:
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.max_depth = max_depth
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
         self.second_stage = second_stage
@@ -85,7 +91,8 @@ class BlockModel(ClassifierMixin, BaseEstimator):
     def _booster(self, max_iter: int | None = None) -> HistGradientBoostingClassifier:
         return HistGradientBoostingClassifier(
             max_iter=max_iter or self.max_iter, learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
+            max_leaf_nodes=self.max_leaf_nodes, max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization, early_stopping=False,
             random_state=self.random_state)
 
@@ -247,31 +254,69 @@ class TreeEnsemble:
                 raise ValueError(f"tree {name} child index out of range")
         if np.any((self.roots < 0) | (self.roots >= n)) or not 0 < self.depth <= 64:
             raise ValueError("tree roots or depth out of range")
+        # Every node has at most one parent and no root has one: the arrays form a forest.
+        parents = np.bincount(np.concatenate([self.left[inner], self.right[inner], self.roots]),
+                              minlength=n)
+        if parents.max(initial=0) > 1:
+            raise ValueError("tree nodes shared between parents")
         if self.tree_output.shape != (self.roots.shape[0], self.baseline.shape[1]):
             raise ValueError("tree outputs do not match the classes")
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_walk", None)  # derived from the arrays; made again when needed
+        return state
+
+    def _layout(self) -> _Walk:
+        walk = getattr(self, "_walk", None)
+        if walk is None:
+            walk = self._walk = _Walk(self)
+        return walk
+
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
+        """Raw scores (blocks x outputs): every (block, tree) pair walked at once, one level
+        per step (see :class:`_Walk`)."""
+        walk = self._layout()
         X = np.ascontiguousarray(X, dtype=np.float64)
         n, n_features = X.shape
         n_trees = self.roots.shape[0]
         flat_x = X.ravel()
-        node = np.tile(self.roots, n)
-        row_start = np.repeat(np.arange(n, dtype=np.int64) * n_features, n_trees)
-        active = np.arange(node.shape[0])
-        # Only the (block, tree) pairs not yet at a leaf are walked one level further.
-        for _ in range(self.depth):
-            current = node[active]
-            inner = ~self.is_leaf[current]
-            active, current = active[inner], current[inner]
-            if active.size == 0:
-                break
-            x = flat_x[row_start[active] + self.feature[current]]
-            go_left = x <= self.threshold[current]
-            missing = np.isnan(x)
-            if missing.any():
-                go_left[missing] = self.missing_left[current[missing]]
-            node[active] = np.where(go_left, self.left[current], self.right[current])
-        return np.asarray(self.value[node.reshape(n, n_trees)] @ self.tree_output + self.baseline)
+        missing = bool(np.isnan(flat_x).any())
+        # The roots' features are known per tree: the first step reads whole columns.
+        x = X.take(walk.feature.take(walk.roots), axis=1)
+        go_right = x > walk.threshold.take(walk.roots)
+        if missing:
+            go_right = np.where(np.isnan(x), walk.missing_right.take(walk.roots), go_right)
+        node = (walk.child.take(walk.roots) + go_right).ravel()
+        row_start = np.repeat(np.arange(n, dtype=np.intp) * n_features, n_trees)
+        # The pairs still walking: all of them at first, then those not yet at a leaf.
+        current, starts, where = node, row_start, None
+        for level in range(1, walk.depth):
+            index = walk.feature.take(current)
+            index += starts
+            x = flat_x.take(index)
+            go_right = x > walk.threshold.take(current)
+            if missing:
+                nan = np.isnan(x)
+                go_right[nan] = walk.missing_right.take(current[nan])
+            current = walk.child.take(current)
+            current += go_right
+            if level + 1 in _COMPACT_AFTER and level + 1 + _MIN_LEVELS_LEFT <= walk.depth:
+                if where is None:
+                    node = current
+                    where = np.flatnonzero(walk.inner.take(current))
+                else:
+                    node[where] = current
+                    where = where[walk.inner.take(current)]
+                current, starts = node.take(where), row_start.take(where)
+                if where.shape[0] == 0:
+                    break
+        if where is None:
+            node = current
+        elif where.shape[0]:
+            node[where] = current
+        leaves = walk.value.take(node).reshape(n, n_trees)
+        return np.asarray(leaves @ self.tree_output + self.baseline)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if X.shape[0] == 0:
@@ -283,6 +328,41 @@ class TreeEnsemble:
         raw -= raw.max(axis=1, keepdims=True)
         exp = np.exp(raw)
         return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+
+
+#: Levels after which the (block, tree) pairs that reached a leaf are dropped from the walk
+#: (most pairs walk 4-8 levels; dropping costs about one level's work).
+_COMPACT_AFTER = frozenset({5, 7, 9, 12, 16})
+#: ... when this many levels are left at least (else walking all pairs is cheaper).
+_MIN_LEVELS_LEFT = 3
+
+
+class _Walk:
+    """A :class:`TreeEnsemble`'s trees laid out for a level-by-level walk: nodes numbered
+    breadth first, so that an inner node's right child follows its left one (``child``, then
+    ``child + 1``), and every leaf loops to itself (threshold +inf). One step of all pairs is
+    then ``node = child[node] + (x[feature[node]] > threshold[node])``; the predictions are
+    exactly the trees' (NaN goes where the tree sends missing values).
+    """
+
+    def __init__(self, forest: TreeEnsemble) -> None:
+        levels, frontier = [], forest.roots.astype(np.intp)
+        while frontier.shape[0]:  # ends: every node has one parent (TreeEnsemble.validate)
+            levels.append(frontier)
+            inner = frontier[~forest.is_leaf[frontier]]
+            frontier = np.stack([forest.left[inner], forest.right[inner]], axis=1).ravel()
+        old = np.concatenate(levels)
+        new_of_old = np.zeros(forest.value.shape[0], dtype=np.intp)
+        new_of_old[old] = np.arange(old.shape[0])
+        leaf = forest.is_leaf[old]
+        self.depth = len(levels) - 1
+        self.roots = new_of_old[forest.roots]
+        self.inner = ~leaf
+        self.feature = np.where(leaf, 0, forest.feature[old]).astype(np.intp)
+        self.threshold = np.where(leaf, np.inf, forest.threshold[old])
+        self.missing_right = ~leaf & ~forest.missing_left[old]
+        self.child = np.where(leaf, np.arange(old.shape[0]), new_of_old[forest.left[old]])
+        self.value = forest.value[old]
 
 
 def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import pickle
 from collections import OrderedDict
 from pathlib import Path
 
+import numpy as np
 import pytest
 import skops.io as sio
 
@@ -96,21 +97,56 @@ def test_not_a_block_model(saved_model):
         load_model(saved_model)
 
 
-@pytest.mark.parametrize("n_classes", [2, 4])
-def test_tree_ensemble_matches_sklearn(n_classes):
+@pytest.mark.parametrize(("n_classes", "max_depth", "missing"),
+                         [(2, None, True), (4, None, True), (4, None, False), (3, 4, True)])
+def test_tree_ensemble_matches_sklearn(n_classes, max_depth, missing):
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from classifier.model import TreeEnsemble
 
     rng = np.random.default_rng(0)
-    X = rng.random((600, 8))
+    X = rng.random((3000, 8))
     X[rng.random(X.shape) < 0.05] = np.nan
-    y = np.nan_to_num(X[:, 0] * n_classes, nan=1.0).astype(int).clip(0, n_classes - 1)
-    booster = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
-    test = rng.random((50, 8))
-    test[rng.random(test.shape) < 0.1] = np.nan
-    assert np.allclose(TreeEnsemble(booster).predict_proba(test), booster.predict_proba(test))
+    # A label that needs deep trees (many pairs walk past the levels where leaves are dropped).
+    y = (np.nan_to_num(X[:, 0] * 7 + X[:, 1] * 5, nan=1.0).astype(int) + (X[:, 2] > 0.5)) \
+        % n_classes
+    booster = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=63, max_depth=max_depth,
+                                             random_state=0).fit(X, y)
+    test = rng.random((400, 8))
+    if missing:
+        test[rng.random(test.shape) < 0.1] = np.nan
+    forest = TreeEnsemble(booster)
+    forest.validate()
+    assert np.allclose(forest.predict_proba(test), booster.predict_proba(test))
+    assert np.allclose(forest.predict_proba(test[:1]), booster.predict_proba(test[:1]))
+
+
+def test_walk_cache_not_saved(saved_model, tiny_model, tmp_path):
+    from classifier import save_model
+    from classifier.features import page_features
+    from classifier.segmentation import segment
+    from tests.classifier.conftest import training_page
+
+    page = page_features(segment(training_page(5)[0]))
+    before = tiny_model.predict_page(page)  # builds the walk layout
+    assert "_walk" not in tiny_model.stage1_.__getstate__()
+    again = load_model(save_model(tiny_model, tmp_path / "again.skops", {"note": "test"}))
+    assert np.array_equal(again.predict_page(page), before)
+
+
+def test_crafted_shared_nodes_refused(saved_model):
+    model = load_model(saved_model)
+    forest = model.stage1_
+    inner = np.flatnonzero(~forest.is_leaf)
+    last = forest.is_leaf.shape[0] - 1
+    # Inner nodes pointing at one child (indices still in range): a graph, not a forest,
+    # whose breadth-first layout could grow exponentially.
+    forest.right[inner[:2]] = last
+    sio.dump(model, saved_model)
+    _rehash(saved_model)
+    with pytest.raises(ModelError, match="corrupt trees: tree nodes shared"):
+        load_model(saved_model)
 
 
 def test_crafted_tree_indices_refused(saved_model):
