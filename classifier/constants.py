@@ -63,6 +63,9 @@ CONTENT_THRESHOLD = 0.65
 #: Share of the content text that the article's main region (the deepest element holding at
 #: least this much) must hold.
 MAIN_REGION_SHARE = 0.5
+#: Characters of content outside the sidebar (``<aside>``, class "sidebar") from which the
+#: sidebar's content no longer counts towards the main region.
+REGION_MIN_CHARS = 100
 #: Probability of ``content`` from which a block outside the main region stays in the body.
 OUTSIDE_REGION_SCORE = 0.98
 #: Characters of other text between the main region and a content block outside it up to
@@ -86,8 +89,13 @@ DATELINE_MAX_OTHER_WORDS = 4
 #: ({}();=<>+[]) from which a block is the text of a broken ``<script>``, not article text.
 CODE_MIN_MARKERS = 3
 CODE_MIN_CHAR_SHARE = 0.04
-#: Longest "Posted in ... / Tags: ..." line (in words) taken as site furniture, not text.
-FURNITURE_MAX_WORDS = 40
+#: Longest "Posted in ... / Tags: ..." line or copyright notice (in words) taken as site
+#: furniture, not text (WordPress's "This entry was posted on ... and is filed under ... You
+#: can follow any responses ..." runs to 50 words).
+FURNITURE_MAX_WORDS = 60
+#: Fewest words of a copyright notice taken as site furniture; shorter "© Getty Images" lines
+#: are photo credits (``Article.byline``).
+RIGHTS_NOTICE_MIN_WORDS = 4
 #: Longest block that can be the heading of a comment thread ("Comments (12)").
 COMMENTS_HEADING_MAX_CHARS = 40
 #: Characters of content before a comment-thread heading for the content after it to count as

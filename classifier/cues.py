@@ -15,11 +15,12 @@ from classifier.constants import (
     COMMENTS_HEADING_MAX_CHARS,
     DATELINE_MAX_OTHER_WORDS,
     FURNITURE_MAX_WORDS,
+    RIGHTS_NOTICE_MIN_WORDS,
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "is_comments_heading", "is_metadata_line",
-           "is_site_furniture", "looks_like_code"]
+           "in_sidebar", "is_comments_heading", "is_metadata_line", "is_site_furniture",
+           "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -139,6 +140,19 @@ def in_comment_thread(tokens: tuple[str, ...],
     return False
 
 
+#: Class / id tokens of a page's sidebar (besides the ``<aside>`` element).
+_SIDEBAR_TOKENS = frozenset({"sidebar", "side-bar", "sidebar-right", "sidebar-left",
+                             "right-sidebar", "left-sidebar", "widget-area", "rail",
+                             "right-rail", "secondary"})
+
+
+def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """True when the block sits in an ``<aside>`` or an element marked as the sidebar: the
+    place of author bios, "about this blog" boxes and teasers, never of the article."""
+    return any(tag == "aside" or not _SIDEBAR_TOKENS.isdisjoint(tokens)
+               for tag, tokens in ancestors)
+
+
 # --- article metadata lines (used by assembly, not by the features) ---------------------------
 #: Class / id tokens of a byline, dateline, time stamp or credit line (the element or its
 #: parent).
@@ -236,13 +250,26 @@ def is_comments_heading(text: str) -> bool:
 #: Lines that file, tag or share a post, and blog-archive entries ("October 2012 (19)").
 _SITE_FURNITURE = re.compile(
     r"^(?:posted in|filed (?:under|in)|tagged(?: with| as)?\b|tags?\s*:|categor(?:y|ies)\s*:"
-    r"|related (?:posts|articles|stories)\s*:|similar posts\s*:|you might also like\b"
-    r"|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:)"
+    r"|related (?:posts|articles|stories)\s*(?::|$)|similar posts\s*(?::|$)|recent posts$"
+    r"|you might also like\b|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:"
+    r"|this entry was posted\b|you can follow any responses to this entry\b"
+    r"|no comments yet\.?$|a version of this article appeared in print\b)"
     rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
 
 
+#: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").
+_RIGHTS_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|\bdo not reproduce\b",
+                            re.IGNORECASE)
+
+
 def is_site_furniture(text: str) -> bool:
-    """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading or an
-    archive entry: navigation, even inside the article's container."""
-    return (len(text.split()) <= FURNITURE_MAX_WORDS
-            and bool(_SITE_FURNITURE.match(text.strip())))
+    """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading, an
+    archive entry or a copyright notice: navigation, even inside the article's container."""
+    words = len(text.split())
+    if words > FURNITURE_MAX_WORDS:
+        return False
+    if _SITE_FURNITURE.match(text.strip()):
+        return True
+    # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata
+    return (words >= RIGHTS_NOTICE_MIN_WORDS and not _META_START.match(text)
+            and bool(_RIGHTS_NOTICE.search(text)))

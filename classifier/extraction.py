@@ -22,6 +22,7 @@ from classifier.constants import (
     METADATA_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
     REGION_GAP_CHARS,
+    REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
     WARN_EMPTY,
     WARN_INTERNAL,
@@ -29,6 +30,7 @@ from classifier.constants import (
 )
 from classifier.cues import (
     in_comment_thread,
+    in_sidebar,
     is_comments_heading,
     is_metadata_line,
     is_site_furniture,
@@ -177,7 +179,10 @@ def _fallback_when_empty(blocks: tuple[Block, ...],
     if any(lb.label == CONTENT for lb in labelled):
         return labelled
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
-                  if not in_comment_thread(b.tokens, b.ancestors) and not looks_like_code(lb.text)]
+                  if not in_comment_thread(b.tokens, b.ancestors) and not looks_like_code(lb.text)
+                  and not is_site_furniture(lb.text)]
+    # the sidebar's "about me" box is likelier than a two-line post, but never the article
+    candidates = [i for i in candidates if not in_sidebar(blocks[i].ancestors)] or candidates
     if not candidates:
         return labelled
     best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
@@ -199,16 +204,26 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(2, len(parts))]
 
 
-def main_region(labelled: list[LabelledBlock]) -> str | None:
-    """The deepest element holding ``MAIN_REGION_SHARE`` of the content text, or ``None``."""
+def main_region(labelled: list[LabelledBlock],
+                blocks: tuple[Block, ...] | None = None) -> str | None:
+    """The deepest element holding ``MAIN_REGION_SHARE`` of the content text, or ``None``.
+    With ``blocks``, content in the sidebar (an author bio, an "about this blog" box) does not
+    count when at least ``REGION_MIN_CHARS`` of content lie outside it: a short post must not
+    lose its place to a long bio."""
+    weights = [len(lb.text) if lb.label == CONTENT else 0 for lb in labelled]
+    if blocks is not None:
+        aside = [in_sidebar(b.ancestors) for b in blocks]
+        elsewhere = sum(w for w, side in zip(weights, aside, strict=True) if not side)
+        if elsewhere >= REGION_MIN_CHARS:
+            weights = [0 if side else w for w, side in zip(weights, aside, strict=True)]
     mass: dict[str, int] = {}
     total = 0
-    for lb in labelled:
-        if lb.label != CONTENT:
+    for lb, weight in zip(labelled, weights, strict=True):
+        if not weight:
             continue
-        total += len(lb.text)
+        total += weight
         for prefix in _ancestor_paths(lb.path):
-            mass[prefix] = mass.get(prefix, 0) + len(lb.text)
+            mass[prefix] = mass.get(prefix, 0) + weight
     if not total:
         return None
     best = None
@@ -229,7 +244,7 @@ def _drop_outside_main_region(blocks: tuple[Block, ...],
     outside the main region stays when it is the headline or a byline / dateline between the
     headline and the region, or when it runs on from the region in reading order (a last
     paragraph in a sibling element) with little other text in between."""
-    region = main_region(labelled)
+    region = main_region(labelled, blocks)
     if region is None:
         return labelled
     inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _inside(lb.path, region)]

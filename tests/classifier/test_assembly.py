@@ -8,17 +8,20 @@ import pytest
 from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
+    FURNITURE_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
+    REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
 )
 from classifier.cues import (
+    in_sidebar,
     is_comments_heading,
     is_metadata_line,
     is_site_furniture,
     looks_like_code,
 )
 from classifier.extraction import assemble, main_region
-from classifier.segmentation import segment
+from classifier.segmentation import Segmentation, segment
 from classifier.types import CONTENT, LABELS, NAVIGATION, Article, LabelledBlock
 
 PARAGRAPHS = [
@@ -50,6 +53,12 @@ def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Art
     """Label every block as the model would: content from CONTENT_THRESHOLD; ``scores`` maps
     a text prefix to its probability of content, other blocks of the article get ``default``
     and blocks of the menu 0.01."""
+    seg, labelled = _label(html, scores, default)
+    return assemble(seg, labelled)
+
+
+def _label(html: str, scores: dict[str, float],
+           default: float = 0.99) -> tuple[Segmentation, list[LabelledBlock]]:
     seg = segment(html)
     labelled = []
     for block in seg.blocks:
@@ -60,7 +69,7 @@ def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Art
         probs = {name: (p if name == CONTENT else (1 - p) / (len(LABELS) - 1)) for name in LABELS}
         labelled.append(LabelledBlock(text=block.text, label=label, score=probs[label],
                                       path=block.path, tag=block.tag, scores=probs))
-    return assemble(seg, labelled)
+    return seg, labelled
 
 
 def test_byline_and_dateline_leave_the_body_but_stay_content():
@@ -85,7 +94,10 @@ def test_metadata_lines(line):
 @pytest.mark.parametrize("line", [
     "By turning the old depot into flats, the council hopes to raise money",
     "The vote on 9 June 2026 was close.", "12. The bridge and the ferry (July 3, 2006)",
-    "Photos of the bridge were shown at the meeting."])
+    "Photos of the bridge were shown at the meeting.",
+    # a dateline opening the first paragraph is article text (both golds keep it)
+    "FELBRIDGE, June 9 (Reuters) - The old toll bridge shut on Monday.",
+    "LONDON (Reuters) - Engineers found more corrosion than expected on 9 June 2026."])
 def test_prose_is_not_metadata(line):
     assert not is_metadata_line(line, "p", (), ())
 
@@ -112,6 +124,39 @@ def test_main_region_is_the_container_of_most_content():
     labelled = list(article.blocks)
     assert main_region(labelled) == "/html/body/div/article/div"
     assert main_region([]) is None
+
+
+BIO = [
+    "Orla Pemberton has written about Felbridge and the Millbeck valley for twenty years, first "
+    "for the weekly paper and now for this site, which she started in 2014.",
+    "She lives above the old bakery on Quay Street with two cats and far too many books about "
+    "bridges, and she answers every letter that readers send her.",
+    "Before that she taught history at the grammar school, and she still runs the town's "
+    "walking tours on summer weekends when the weather allows it.",
+]
+
+
+def test_sidebar_bio_does_not_take_the_main_region_from_a_short_post():
+    post = PARAGRAPHS[:1]
+    assert REGION_MIN_CHARS <= len(post[0]) < sum(map(len, BIO))
+    story = f"<h1>Bridge closure delayed</h1><div class='body'><p>{post[0]}</p></div>"
+    page = _page(story, aside="<div class='about'>" + "".join(f"<p>{p}</p>" for p in BIO)
+                 + "</div>")
+    scores = {p: OUTSIDE_REGION_SCORE - 0.1 for p in BIO}
+    article = _assemble(page, scores)
+    assert article.paragraphs == post
+    assert {b.text: b.label for b in article.blocks}[BIO[0]] == NAVIGATION
+    seg, labelled = _label(page, scores)
+    assert main_region(labelled) == "/html/body/aside/div"  # by the text mass alone
+    assert main_region(labelled, seg.blocks) == "/html/body/div/article/div"
+
+
+@pytest.mark.parametrize(("ancestors", "expected"), [
+    ((("div", ()), ("aside", ())), True), ((("div", ("widget-area",)),), True),
+    ((("div", ("sidebar",)), ("body", ())), True), ((("div", ("article-body",)),), False),
+    ((), False)])
+def test_in_sidebar(ancestors, expected):
+    assert in_sidebar(ancestors) is expected
 
 
 def test_long_paragraph_running_on_from_the_region_stays():
@@ -166,9 +211,28 @@ def test_site_furniture_and_code_are_never_body():
 @pytest.mark.parametrize(("text", "expected"), [
     ("Tags: bridges, council, Felbridge", True), ("Related posts:", True),
     ("Related posts were shown to the committee.", False), ("October 2012 (19)", True),
-    ("In October 2012 (19 months ago) the bridge shut.", False)])
+    ("In October 2012 (19 months ago) the bridge shut.", False), ("Related Posts", True),
+    ("Recent Posts", True), ("No comments yet.", True),
+    ("This entry was posted on Monday, June 9th, 2026 and is filed under Local news.", True),
+    ("You can follow any responses to this entry through the RSS 2.0 feed.", True),
+    ("A version of this article appeared in print on 06/09/2026, on page B9.", True),
+    ("Recent posts on the council's forum were hostile.", False),
+    ("Copyright 2026 Felbridge Gazette. All rights reserved.", True),
+    ("If you like this blog please link back :-) (c) 2026 Quay Street Notes", True),
+    ("© Felbridge Gazette", False), ("Photo: Orla Pemberton © 2026 Felbridge Gazette", False),
+    ("The council holds the copyright to the bridge drawings, the report said.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
+
+
+def test_long_wordpress_filing_line_is_furniture():
+    line = ("This entry was posted on Monday, June 9th, 2026 at 12:41 pm and is filed under "
+            "Local news, Bridges, Council, Felbridge, Quay Street. You can follow any responses "
+            "to this entry through the RSS 2.0 feed. You can leave a response, or trackback "
+            "from your own site.")
+    assert 40 < len(line.split()) <= FURNITURE_MAX_WORDS
+    assert is_site_furniture(line)
+    assert not is_site_furniture(line + " word" * FURNITURE_MAX_WORDS)
 
 
 def test_prose_with_brackets_is_not_code():
@@ -184,3 +248,14 @@ def test_empty_body_falls_back_to_the_likeliest_content():
     assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
     nothing = _assemble(page, {caption: 0.05, "Home page": 0.05}, default=0.01)
     assert nothing.body == ""
+
+
+def test_fallback_skips_the_sidebar_and_site_furniture():
+    caption = "The old toll bridge at Felbridge, closed since March."
+    archive = "October 2012 (19)"
+    page = _page(f"<figure><figcaption>{caption}</figcaption></figure><p>{archive}</p>",
+                 aside="".join(f"<p>{p}</p>" for p in BIO))
+    article = _assemble(page, {caption: 0.3, archive: 0.5, BIO[0]: 0.5}, default=0.01)
+    assert article.body == caption
+    labels = {b.text: b.label for b in article.blocks}
+    assert labels[BIO[0]] == labels[archive] == NAVIGATION
