@@ -96,6 +96,9 @@ FURNITURE_MAX_WORDS = 60
 #: Fewest words of a copyright notice taken as site furniture; shorter "© Getty Images" lines
 #: are photo credits (``Article.byline``).
 RIGHTS_NOTICE_MIN_WORDS = 4
+#: Share of a "Read more: ..." / "See also: ..." line's characters inside links from which it
+#: is a teaser for another page (navigation), not a sentence of the article.
+RELATED_LINK_MIN_SHARE = 0.5
 #: Longest block that can be the heading of a comment thread ("Comments (12)").
 COMMENTS_HEADING_MAX_CHARS = 40
 #: Characters of content before a comment-thread heading for the content after it to count as

@@ -15,12 +15,13 @@ from classifier.constants import (
     COMMENTS_HEADING_MAX_CHARS,
     DATELINE_MAX_OTHER_WORDS,
     FURNITURE_MAX_WORDS,
+    RELATED_LINK_MIN_SHARE,
     RIGHTS_NOTICE_MIN_WORDS,
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "in_sidebar", "is_comments_heading", "is_metadata_line", "is_site_furniture",
-           "looks_like_code"]
+           "in_sidebar", "is_comments_heading", "is_metadata_line", "is_related_link",
+           "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -260,6 +261,19 @@ _SITE_FURNITURE = re.compile(
 #: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").
 _RIGHTS_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|\bdo not reproduce\b",
                             re.IGNORECASE)
+
+
+#: Openers of an in-article teaser for another story ("READ MORE: Bridge closure delayed").
+_RELATED_LINK_OPENER = re.compile(
+    r"^(?:read more|read also|also read|see also|related|more on this|more on this story"
+    r"|recommended|lesen sie auch|mehr zum thema|auch interessant|lire aussi|à lire aussi"
+    r"|lee también|leer más|te puede interesar|leggi anche)\s*[:\-–—|»>]", re.IGNORECASE)
+
+
+def is_related_link(text: str, link_chars: int) -> bool:
+    """A "Read more: <headline>" line whose words are mostly a link to another story."""
+    return (bool(text) and link_chars >= RELATED_LINK_MIN_SHARE * len(text)
+            and bool(_RELATED_LINK_OPENER.match(text.strip())))
 
 
 def is_site_furniture(text: str) -> bool:

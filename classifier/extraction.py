@@ -33,6 +33,7 @@ from classifier.cues import (
     in_sidebar,
     is_comments_heading,
     is_metadata_line,
+    is_related_link,
     is_site_furniture,
     looks_like_code,
 )
@@ -151,10 +152,12 @@ def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
-    are "Posted in / Tagged" lines and archive entries, and leaked script code is no text."""
+    are "Posted in / Tagged" lines, archive entries and "Read more: <other story>" teasers,
+    and leaked script code is no text."""
     return [_as_navigation(lb) if lb.label == CONTENT and (
         in_comment_thread(b.tokens, b.ancestors) or looks_like_code(lb.text)
-        or is_site_furniture(lb.text)) else lb for b, lb in zip(blocks, labelled, strict=True)]
+        or is_site_furniture(lb.text) or is_related_link(lb.text, b.link_chars))
+        else lb for b, lb in zip(blocks, labelled, strict=True)]
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:

@@ -17,6 +17,7 @@ from classifier.cues import (
     in_sidebar,
     is_comments_heading,
     is_metadata_line,
+    is_related_link,
     is_site_furniture,
     looks_like_code,
 )
@@ -259,3 +260,26 @@ def test_fallback_skips_the_sidebar_and_site_furniture():
     assert article.body == caption
     labels = {b.text: b.label for b in article.blocks}
     assert labels[BIO[0]] == labels[archive] == NAVIGATION
+
+
+def test_read_more_teaser_inside_the_story_is_navigation():
+    teaser = "Read more: Felbridge ferry timetable cut for the winter"
+    inline = ("Read more about the plan: the council said the second lane would open first, "
+              "and that buses would have priority on it.")
+    link = "<a href='/news/ferry'>Felbridge ferry timetable cut for the winter</a>"
+    extra = f"<p>Read more: {link}</p><p>{inline}</p>"
+    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    assert article.paragraphs == [*PARAGRAPHS, inline]
+    labels = {b.text: b.label for b in article.blocks}
+    assert labels[teaser] == NAVIGATION
+
+
+@pytest.mark.parametrize(("text", "link_chars", "expected"), [
+    ("READ MORE: Bridge closure delayed", 22, True),
+    ("See also – Bridge closure delayed", 22, True),
+    ("Lesen Sie auch: Brücke bleibt gesperrt", 22, True),
+    ("READ MORE: Bridge closure delayed", 0, False),     # no link: the article's own words
+    ("Read more about the bridge in our guide", 5, False),  # no separator after the opener
+])
+def test_related_link(text, link_chars, expected):
+    assert is_related_link(text, link_chars) is expected
