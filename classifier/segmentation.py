@@ -175,9 +175,25 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
     bytes are valid, non-ASCII UTF-8 (the usual server misconfiguration). Never raises: bytes
     nothing can decode are read as UTF-8 with replacement characters (encoding ``"utf-8?"``).
     """
+    text, used, _ = _decode(data, http_charset)
+    return text, used
+
+
+def _strict_utf8(data: bytes) -> tuple[str, int] | None:
+    """``data`` decoded as strict UTF-8 (a character cut off at the end is left out) and the
+    number of bytes read; None when the bytes are not UTF-8."""
+    try:
+        return codecs.utf_8_decode(data, "strict", False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode(data: bytes, http_charset: str | None) -> tuple[str, str, int]:
+    """``decode_html``, plus how many leading bytes of ``data`` the text is exactly the UTF-8
+    of (strictly decoded UTF-8 has no surrogates: it encodes back to the same bytes), or -1."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(name, errors="replace"), name
+            return data[len(bom):].decode(name, errors="replace"), name, -1
     declared = [_codec_name(http_charset)]
     match = _META_CHARSET.search(data[:META_CHARSET_SCAN_BYTES])
     if match:
@@ -186,16 +202,21 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]
         if label is None:
             continue
         name = "utf-8" if label == "cp1252" and _looks_like_utf8(data) else label
+        if name == "utf-8":
+            utf8 = _strict_utf8(data)
+            if utf8 is not None:
+                return utf8[0], name, utf8[1]
+            continue
         text = _strict_decode(data, name)
         if text is not None:
-            return text, name
-    text = _strict_decode(data, "utf-8")
-    if text is not None:
-        return text, "utf-8"
+            return text, name, -1
+    utf8 = _strict_utf8(data)
+    if utf8 is not None:
+        return utf8[0], "utf-8", utf8[1]
     sniffed = _sniff(data)
     if sniffed:
-        return data.decode(sniffed, errors="replace"), sniffed
-    return data.decode("utf-8", errors="replace"), "utf-8?"
+        return data.decode(sniffed, errors="replace"), sniffed, -1
+    return data.decode("utf-8", errors="replace"), "utf-8?", -1
 
 
 def _sniff(data: bytes) -> str | None:
@@ -268,17 +289,20 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
         if len(data) > MAX_INPUT_BYTES:
             data = data[:MAX_INPUT_BYTES]
             warnings.append(WARN_INPUT_CAP)
-        text, used = decode_html(data, encoding)
+        text, used, utf8_bytes = _decode(data, encoding)
         if used.endswith("?"):
             warnings.append(WARN_UNDECODABLE)
     else:
         text = str(html)
+        utf8_bytes = -1
         if len(text) > MAX_INPUT_BYTES:
             text = text[:MAX_INPUT_BYTES]
             warnings.append(WARN_INPUT_CAP)
     # NULs and lone surrogates would make libxml2 stop early or refuse the text. (A NUL is
     # the only character whose UTF-8 holds a 0 byte; bytes.replace is the faster scan.)
-    payload = text.encode("utf-8", errors="replace").replace(b"\x00", b"")
+    # Valid UTF-8 input already is the encoded text: no second copy.
+    payload = (data[:utf8_bytes] if utf8_bytes >= 0 else
+               text.encode("utf-8", errors="replace")).replace(b"\x00", b"")
     payload, crowded = thin_crowded_tags(payload)
     if crowded:
         warnings.append(WARN_CROWDED_TAGS)
@@ -390,8 +414,19 @@ class _Frame:
                  "lineage", "link", "link_chars", "n_images", "n_inline", "n_links",
                  "occurrence", "parent", "parts", "path", "raw_tag", "serial", "tag", "tokens")
 
+    #: Class / id tokens, ``(tag, tokens)`` of this frame and its ancestors (nearest first,
+    #: with ``lineage``) and the XPath: None until a block needs them.
+    tokens: tuple[str, ...] | None
+    chain: tuple[tuple[str, tuple[str, ...]], ...] | None
+    lineage: tuple[int, ...]
+    path: str | None
+    block: _Frame
+    parts: list[str]
+
     def __init__(self, element: Any, tag: str, raw_tag: Any, parent: _Frame | None, serial: int,
-                 occurrence: int, is_block: bool) -> None:
+                 occurrence: int, block: _Frame | None, depth: int, link: bool) -> None:
+        """``block``: the nearest block frame for an inline frame, None for a block frame;
+        ``depth`` and ``link`` (inside a link) come from the walk, which has them at hand."""
         self.element = element
         self.tag = tag
         self.raw_tag = raw_tag
@@ -401,25 +436,16 @@ class _Frame:
         self.occurrence = occurrence
         #: Element children seen so far, by ``raw_tag``.
         self.child_counts: dict[Any, int] = {}
-        self.tokens: tuple[str, ...] | None = None
-        #: ``(tag, tokens)`` of this frame and its ancestors, nearest first; with ``lineage``.
-        self.chain: tuple[tuple[str, tuple[str, ...]], ...] | None = None
-        self.lineage: tuple[int, ...]
-        self.path: str | None = None
-        if parent is None:
-            self.depth = 0
-            self.link = tag == "a"
-        else:
-            self.depth = parent.depth + 1
-            self.link = tag == "a" or parent.link
-        self.block: _Frame
-        if is_block or parent is None:
+        self.tokens = self.chain = self.path = None
+        self.depth = depth
+        self.link = link
+        if block is None:
             self.block = self
-            self.parts: list[str] = []
+            self.parts = []
             self.link_chars = self.n_links = self.n_images = self.n_inline = self.br_run = 0
             self.emitted = 0
         else:
-            self.block = parent.block
+            self.block = block
 
 
 def _count_text(block: _Frame, text: str, link: bool) -> None:
@@ -550,7 +576,8 @@ class _Walker:
             block.parts.append("\n")
 
     def walk(self, start: Any) -> None:
-        root = _Frame(start, _tag(start) or "html", start.tag, None, 0, 0, True)
+        tag = _tag(start) or "html"
+        root = _Frame(start, tag, start.tag, None, 0, 0, None, 0, tag == "a")
         if start.text:
             root.parts.append(start.text)
             _count_text(root, start.text, root.link)
@@ -604,7 +631,13 @@ class _Walker:
                             self.line_break(block)
                         elif what == _BLOCK:
                             # Text before a child block is a block of its own: document order.
-                            if block.parts:
+                            parts = block.parts
+                            if len(parts) == 1 and parts[0].isspace():
+                                # only the whitespace between tags: what ``flush`` would do
+                                block.parts = []
+                                block.link_chars = block.n_links = block.n_images = 0
+                                block.n_inline = block.br_run = 0
+                            elif parts:
                                 flush(block)
                             else:
                                 block.n_links = block.n_images = block.n_inline = 0
@@ -613,7 +646,7 @@ class _Walker:
                                 open_children.append(children)
                                 children = iter(element)
                                 top = block = _Frame(element, tag, raw, top, nodes, occurrence,
-                                                     True)
+                                                     None, depth + 1, link)
                                 link, depth, counts = top.link, top.depth, top.child_counts
                                 if text:
                                     block.parts.append(text)
@@ -630,7 +663,8 @@ class _Walker:
                             if len(element):
                                 open_children.append(children)
                                 children = iter(element)
-                                top = _Frame(element, tag, raw, top, nodes, occurrence, False)
+                                top = _Frame(element, tag, raw, top, nodes, occurrence, block,
+                                             depth + 1, link or what == _LINK)
                                 link, depth, counts = top.link, top.depth, top.child_counts
                                 if text:
                                     block.parts.append(text)
@@ -653,8 +687,9 @@ class _Walker:
                 top = done.parent  # type: ignore[assignment]  # only the root has none
                 children = open_children.pop()
                 if done.block is done:
-                    if done.parts:
-                        flush(done)
+                    parts = done.parts
+                    if parts and not (len(parts) == 1 and parts[0].isspace()):
+                        flush(done)  # (a done frame's counters need no reset)
                     del done.block  # no self-reference: frames go without the cyclic GC
                 block = top.block
                 link, depth, counts = top.link, top.depth, top.child_counts
