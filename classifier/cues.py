@@ -17,6 +17,7 @@ from classifier.constants import (
     FURNITURE_MAX_WORDS,
     RELATED_LINK_MIN_SHARE,
     RIGHTS_NOTICE_MIN_WORDS,
+    SEGMENT_CACHE_ENTRIES,
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
@@ -126,17 +127,30 @@ def _comment_token(token: str) -> bool:
     return token.startswith(_COMMENT_PREFIXES) and not token.startswith(_COMMENT_EXCEPTIONS)
 
 
+#: Whether an element's tokens mark a comment thread, by the tokens: a page's blocks share
+#: their ancestors' token tuples, so each is judged once, not once per block below it.
+_COMMENT_ELEMENTS: dict[tuple[str, ...], bool] = {}
+
+
+def _is_comment_element(tokens: tuple[str, ...]) -> bool:
+    found = _COMMENT_ELEMENTS.get(tokens)
+    if found is None:
+        found = _NOT_COMMENT.isdisjoint(tokens) and any(_comment_token(t) for t in tokens)
+        if len(_COMMENT_ELEMENTS) >= SEGMENT_CACHE_ENTRIES:
+            _COMMENT_ELEMENTS.clear()
+        _COMMENT_ELEMENTS[tokens] = found
+    return found
+
+
 def in_comment_thread(tokens: tuple[str, ...],
                       ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """True when the block or one of its near ancestors (not body / html) is a comment thread:
     by the taxonomy, readers' comments are navigation, never article content."""
-    chain = [("", tokens), *ancestors[:_COMMENT_LEVELS]]
-    for tag, element_tokens in chain:
-        if tag in ("body", "html") or not element_tokens:
-            continue
-        if not _NOT_COMMENT.isdisjoint(element_tokens):
-            continue
-        if any(_comment_token(t) for t in element_tokens):
+    if tokens and _is_comment_element(tokens):
+        return True
+    for tag, element_tokens in ancestors[:_COMMENT_LEVELS]:
+        if element_tokens and tag != "body" and tag != "html" and _is_comment_element(
+                element_tokens):
             return True
     return False
 

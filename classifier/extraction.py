@@ -95,19 +95,16 @@ def _default_model() -> BlockModel:
 def label_blocks(seg: Segmentation, model: BlockModel) -> list[LabelledBlock]:
     """Label every block of ``seg`` with ``model``."""
     probs = model.predict_page(page_features(seg))
-    out = []
     content = LABELS.index(CONTENT)
-    for block, row in zip(seg.blocks, probs, strict=True):
-        # Content must be clearly the most likely label: extra text costs more than a
-        # missed sentence (threshold chosen on the dragnet and l3s-gn1 scores).
-        others = row.copy()
-        others[content] = -1.0
-        best = content if row[content] >= CONTENT_THRESHOLD else int(np.argmax(others))
-        out.append(LabelledBlock(
-            text=block.text, label=LABELS[best], score=float(row[best]), path=block.path,
-            tag=block.tag, scores={label: float(p) for label, p in zip(LABELS, row,
-                                                                          strict=True)}))
-    return out
+    # Content must be clearly the most likely label: extra text costs more than a
+    # missed sentence (threshold chosen on the dragnet and l3s-gn1 scores).
+    others = probs.copy()
+    others[:, content] = -1.0
+    best = np.where(probs[:, content] >= CONTENT_THRESHOLD, content, others.argmax(axis=1))
+    # One conversion to Python floats for the page, not one numpy scalar per value.
+    return [LabelledBlock(text=block.text, label=LABELS[i], score=row[i], path=block.path,
+                          tag=block.tag, scores=dict(zip(LABELS, row, strict=True)))
+            for block, row, i in zip(seg.blocks, probs.tolist(), best.tolist(), strict=True)]
 
 
 def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | None = None,

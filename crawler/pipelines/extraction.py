@@ -105,9 +105,15 @@ _WARM_UP_PAGE = b"<html><body><article><p>Warm-up page.</p></article></body></ht
 def warm_up() -> list[str]:
     """Import the classifier and load its model in a worker before real pages arrive;
     returns the classifier's warnings (a ``model-error:...`` one when the model is bad)."""
+    import gc
+
     import classifier
 
-    return list(classifier.extract(_WARM_UP_PAGE, "http://warm-up.invalid/").warnings)
+    warnings = list(classifier.extract(_WARM_UP_PAGE, "http://warm-up.invalid/").warnings)
+    # The libraries and the model live as long as the worker: keep them out of the cyclic
+    # collector's full passes, which otherwise walk them again every few pages.
+    gc.freeze()
+    return warnings
 
 
 def init_worker() -> None:
