@@ -285,8 +285,14 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
           out: str | Path | None = None, seed: int = 0, params: dict[str, Any] | None = None,
           cv_folds: int = 4, cache_dir: str | Path | None = None, progress: bool = True,
           allow_any_corpus: bool = False, corpus_limit: int | None = None,
-          easylist: str | Path | None = None) -> tuple[BlockModel, dict[str, Any]]:
+          easylist: str | Path | None = None,
+          added_fixtures: Sequence[str | Path] = ()) -> tuple[BlockModel, dict[str, Any]]:
     """Train a model; save it (and its sidecar) to ``out`` when given.
+
+    ``added_fixtures`` (the user's pages in ``scrapy train --base``) are read after the
+    corpora, so the base pages keep their rows and with them the model's seeded navigation
+    sample: the retrained model differs from the base model by the added pages, not by a
+    reshuffled sample (which broke blocks of unrelated templates).
 
     Returns ``(model, sidecar)``. Corpora other than fundus / readability are refused unless
     ``allow_any_corpus`` (they are evaluation data or not licensed for a shipped model).
@@ -305,6 +311,8 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
                              "(pass allow_any_corpus for experiments)")
         pages += corpus_pages(corpus, cache_dir=cache_dir, progress=progress,
                               limit=corpus_limit, easylist=easylist)
+    for root in added_fixtures:
+        pages += fixture_pages(root)
     if not pages:
         raise ValueError("no training pages found")
     model_params = {"random_state": seed, **(params or {})}

@@ -188,3 +188,10 @@ SAFETY_DNS_TIMEOUT_S = 10.0
 #: Refusals are logged at WARNING once per (reason, host), up to this many pairs, then at
 #: DEBUG, so a page with a million bad links cannot flood the log or memory.
 SAFETY_LOGGED_REFUSALS_MAX = 1_000
+
+# --- Retraining (``scrapy train --base``) -------------------------------------------------
+#: A base-fixture template whose block macro F1 drops by more than this under the retrained
+#: model is reported as worse (one flipped block of a small template costs about 0.02).
+REGRESSION_MIN_DROP = 0.0
+#: Broken blocks listed by the regression check (the least confident first); all are counted.
+REGRESSION_MAX_LISTED = 10

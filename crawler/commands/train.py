@@ -57,6 +57,12 @@ class Command(ToolCommand):
         parser.add_argument("--threads", type=int,
                             help="CPU threads for training (default: all)")
         parser.add_argument("--cache-dir", help="weak-label cache for base corpora")
+        parser.add_argument("--no-check", action="store_true",
+                            help="with --base: skip the regression check of the new model "
+                                 "against the base model on the base fixtures")
+        parser.add_argument("--fail-on-regression", action="store_true",
+                            help="exit with status 3 when the regression check finds a base "
+                                 "template that got worse (the model is still written)")
         parser.add_argument("--force", action="store_true",
                             help="allow overwriting the shipped model")
         parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -90,6 +96,7 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
     from classifier import save_model, train
 
     sources: list[str | Path] = [Path(f) for f in fixtures for _ in range(opts.repeat)]
+    base_fixtures: list[str | Path] = []
     corpora: list[str | Path] = []
     params: dict[str, Any] = {}
     seed = opts.seed
@@ -108,7 +115,7 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
         for problem in base.missing:
             logger.warning("base data not found: %s (the model will differ from a full "
                            "retrain)", problem)
-        sources = [*base.fixtures, *sources]
+        base_fixtures = list(base.fixtures)
         corpora = list(base.corpora)
         base_info = base.summary()
     if opts.max_iter:
@@ -120,9 +127,11 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
           + f", seed {seed}", flush=True)
     started = time.monotonic()
     try:
-        model, sidecar = train(fixtures=sources, corpora=corpora, seed=seed, params=params,
-                               cv_folds=opts.cv_folds, cache_dir=opts.cache_dir,
-                               progress=not opts.quiet, corpus_limit=opts.base_limit)
+        # your pages last: the base data keeps its order, so only your pages make the difference
+        model, sidecar = train(fixtures=base_fixtures, corpora=corpora, seed=seed,
+                               params=params, cv_folds=opts.cv_folds,
+                               cache_dir=opts.cache_dir, progress=not opts.quiet,
+                               corpus_limit=opts.base_limit, added_fixtures=sources)
     except ValueError as exc:
         logger.error("training failed: %s", exc)
         return 1
@@ -134,6 +143,10 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
         "base": base_info,
         "training_seconds": round(time.monotonic() - started, 1),
     }
+    regression = None
+    if opts.base and base is not None and base.fixtures and not opts.no_check:
+        regression = _check_against_base(base.model, base.fixtures, model)
+        sidecar["base_regression"] = regression
     save_model(model, output, sidecar)
     sidecar = read_sidecar(output) or sidecar  # now with the file hash and library versions
     card = output.with_suffix(".md")
@@ -144,7 +157,33 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
                       "block_counts": sidecar.get("block_counts")}, indent=1))
     print(f"compare it on pages you did not train on: scrapy evaluate --model "
           f"{_shown(Path(opts.base_model))} --against {output} TEST_FIXTURES fixtures")
+    if regression and regression["regressed"] and opts.fail_on_regression:
+        return 3
     return 0
+
+
+def _check_against_base(base_model: Path, base_fixtures: list[Path],
+                        model: Any) -> dict[str, Any] | None:
+    """Score the base and the new model on the base fixtures; print and return the report."""
+    from classifier import ModelError, load_model
+    from crawler.labelling.regression import format_regression, regression_check
+
+    try:
+        before = load_model(base_model)
+    except (ModelError, OSError, ValueError) as exc:
+        logger.warning("regression check skipped: cannot load the base model: %s", exc)
+        return None
+    report = regression_check(base_fixtures, before, model)
+    print("\n".join(format_regression(report)), flush=True)
+    if report["regressed"]:
+        logger.warning(
+            "the new model is worse than the base model on %d base template(s) (%s), pages "
+            "both models trained on. A block the base model was barely sure of is most likely "
+            "chance; a confident flip means your pages pull such blocks to the new label: "
+            "check those blocks' look-alikes in your pages against docs/taxonomy.md, lower "
+            "--repeat if you raised it, or add a labelled page with such blocks to yours.",
+            len(report["regressed"]), ", ".join(report["regressed"]))
+    return report
 
 
 def _shown(path: Path) -> str:
@@ -171,6 +210,16 @@ def model_card(path: Path, sidecar: dict[str, Any]) -> str:
                      f"{', '.join(base.get('used', [])) or 'none found'}")
         if base.get("missing"):
             lines.append(f"- base data missing: {'; '.join(base['missing'])}")
+    regression = sidecar.get("base_regression")
+    if regression:
+        lines += ["", "## Regression check against the base model (base fixtures)", "",
+                  "| template | base macro F1 | new macro F1 | change |", "|---|---|---|---|"]
+        for template, s in regression.get("per_template", {}).items():
+            lines.append(f"| {template} | {_fmt(s.get('base'))} | {_fmt(s.get('new'))} | "
+                         f"{_fmt(s.get('delta'))} |")
+        lines += ["", f"Blocks the base model got right and this one gets wrong: "
+                      f"{regression.get('broken_blocks')}; the other way round: "
+                      f"{regression.get('fixed_blocks')}."]
     lines += ["", "## Training data", "", "| source | pages | licence |", "|---|---|---|"]
     for source, info in sorted((sidecar.get("training_data") or {}).items()):
         lines.append(f"| {source} | {info.get('pages')} | {info.get('licence')} |")

@@ -54,6 +54,9 @@ class FixtureRun:
     pred: list[str] = field(default_factory=list)
     probs: list[list[float]] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
+    #: where each block is (``file#index``) and its text, to show which blocks changed
+    places: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
     bodies: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -83,7 +86,9 @@ def evaluate_fixtures(files: Sequence[Path], model: Any, name: str) -> FixtureRu
         if len(article.blocks) != len(page.blocks):
             run.errors.append(f"{file}: {', '.join(article.warnings) or 'blocks differ'}")
             continue
-        for gold, block in zip(page.labels, article.blocks, strict=True):
+        for index, (gold, block) in enumerate(zip(page.labels, article.blocks, strict=True)):
+            run.places.append(f"{file}#{index}")
+            run.texts.append(block.text)
             run.gold.append(gold)
             run.pred.append(block.label)
             run.probs.append([float(block.scores.get(label, 0.0)) for label in LABELS])
