@@ -9,7 +9,14 @@ from classifier.extraction import extract
 from classifier.features import feature_names, page_features
 from classifier.fixtures import LabelledPage, read_fixture, write_fixture
 from classifier.model import BlockModel, ModelError, default_model, load_model, save_model
-from classifier.segmentation import Block, Segmentation, decode_html, segment, thin_crowded_tags
+from classifier.segmentation import (
+    Block,
+    Segmentation,
+    decode_html,
+    parse_html,
+    segment,
+    thin_crowded_tags,
+)
 from classifier.training import train
 from classifier.types import AD, CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
 from classifier.weak_labels import (
@@ -47,6 +54,7 @@ __all__ = [
     "load_easylist",
     "load_model",
     "page_features",
+    "parse_html",
     "read_fixture",
     "save_model",
     "segment",

@@ -152,9 +152,14 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
     are "Posted in / Tagged" lines, archive entries and "Read more: <other story>" teasers,
     and leaked script code is no text."""
     return [_as_navigation(lb) if lb.label == CONTENT and (
-        in_comment_thread(b.tokens, b.ancestors) or looks_like_code(lb.text)
-        or is_site_furniture(lb.text) or is_related_link(lb.text, b.link_chars))
+        _never_article(b, lb) or is_related_link(lb.text, b.link_chars))
         else lb for b, lb in zip(blocks, labelled, strict=True)]
+
+
+def _never_article(block: Block, lb: LabelledBlock) -> bool:
+    """A reader's comment, site furniture or leaked script code: never the article's text."""
+    return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
+            or is_site_furniture(lb.text))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
@@ -179,8 +184,7 @@ def _fallback_when_empty(blocks: tuple[Block, ...],
     if any(lb.label == CONTENT for lb in labelled):
         return labelled
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
-                  if not in_comment_thread(b.tokens, b.ancestors) and not looks_like_code(lb.text)
-                  and not is_site_furniture(lb.text)]
+                  if not _never_article(b, lb)]
     # the sidebar's "about me" box is likelier than a two-line post, but never the article
     candidates = [i for i in candidates if not in_sidebar(blocks[i].ancestors)] or candidates
     if not candidates:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import lxml.html
 from lxml import etree
 
 from classifier.constants import (
@@ -72,12 +73,15 @@ _SNIFF_BYTES = 65_536
 _LOCAL = threading.local()  # lxml parsers must not be shared between threads
 
 
-def _parser() -> Any:
-    parser = getattr(_LOCAL, "parser", None)
+def _parser(html_elements: bool = False) -> Any:
+    name = "html_parser" if html_elements else "parser"
+    parser = getattr(_LOCAL, name, None)
     if parser is None:
-        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  no_network=True, collect_ids=False, default_doctype=False)
-        _LOCAL.parser = parser
+        # lxml.html's parser makes HtmlElement nodes (what extruct needs), same options
+        factory = lxml.html.HTMLParser if html_elements else etree.HTMLParser
+        parser = factory(encoding="utf-8", remove_comments=True, remove_pis=True,
+                         no_network=True, collect_ids=False, default_doctype=False)
+        setattr(_LOCAL, name, parser)
     return parser
 
 
@@ -279,9 +283,11 @@ def _first_crowded_tag(body: bytes) -> int:
     return -1
 
 
-def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None) -> tuple[Any, str | None,
-                                                                              list[str]]:
-    """Parse a page into an lxml root element: ``(root or None, encoding, warnings)``."""
+def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None,
+               html_elements: bool = False) -> tuple[Any, str | None, list[str]]:
+    """Parse a page into an lxml root element: ``(root or None, encoding, warnings)``.
+    ``html_elements`` makes ``lxml.html`` elements (same tree, same text) for callers that
+    share the tree with code needing them; ``segment`` reads either kind."""
     warnings: list[str] = []
     used: str | None = None
     if isinstance(html, bytes | bytearray | memoryview):
@@ -310,7 +316,7 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
         warnings.append(WARN_EMPTY)
         return None, used, warnings
     try:
-        parser = _parser()
+        parser = _parser(html_elements)
         root = etree.fromstring(payload, parser)
     except (etree.LxmlError, ValueError):
         root = None

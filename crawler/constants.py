@@ -80,10 +80,6 @@ MAX_CONTROL_BYTE_SHARE = 0.01
 HTML_SNIFF_BYTES = 4096
 #: Biggest response body handed to extraction (larger ones are dropped, counted).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
-#: Bytes of a page the extraction worker decodes and parses: the classifier's own input cap
-#: (``classifier.constants.MAX_INPUT_BYTES``; a test keeps them equal), so that its result
-#: on the shared tree is its result on the bytes.
-MAX_PARSE_BYTES = 4_000_000
 #: Pages in flight per extraction worker: one running and one waiting in the pool's queue,
 #: so that a worker never idles while the reactor hands it the next page.
 EXTRACT_PAGES_PER_WORKER = 2

@@ -8,7 +8,6 @@ import pytest
 import classifier
 from classifier import BlockModel, Segmentation, page_features, segment
 from classifier.constants import MAX_INPUT_BYTES
-from crawler.constants import MAX_PARSE_BYTES
 from crawler.metadata import extract_metadata
 from crawler.pagetree import parse_page
 from tests.hardening.pathological import PATHOLOGICAL, SAMPLE_PAGE
@@ -49,10 +48,6 @@ def model() -> BlockModel:
     features = page_features(seg)
     return BlockModel(max_iter=3, second_stage=False, min_samples_leaf=1).fit(
         [features, features], [labels, labels])
-
-
-def test_parse_cap_is_the_classifiers() -> None:
-    assert MAX_PARSE_BYTES == MAX_INPUT_BYTES
 
 
 PAGES = {
@@ -98,7 +93,7 @@ def test_nothing_to_parse_gives_no_tree(body: bytes) -> None:
 
 
 def test_the_input_cap_applies() -> None:
-    body = b"<html><body><p>" + b"word " * (MAX_PARSE_BYTES // 5 + 1000) + b"</p></body></html>"
+    body = b"<html><body><p>" + b"word " * (MAX_INPUT_BYTES // 5 + 1000) + b"</p></body></html>"
     tree = parse_page(body)
     assert tree is not None
-    assert len("".join(tree.itertext())) <= MAX_PARSE_BYTES
+    assert len("".join(tree.itertext())) <= MAX_INPUT_BYTES
