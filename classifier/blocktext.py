@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -219,9 +219,10 @@ def _class_end(source: str, i: int) -> int:
     return len(source)
 
 
-def _alternatives(source: str) -> list[str]:
-    """Top-level ``|`` alternatives of a pattern source."""
-    out, depth, start, i = [], 0, 0, 0
+def _structure(source: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, character, group depth)`` of a pattern source's characters outside escapes and
+    character classes, the depth counted after a ``(`` / before a ``)``."""
+    depth, i = 0, 0
     while i < len(source):
         char = source[i]
         if char == "\\":
@@ -230,12 +231,21 @@ def _alternatives(source: str) -> list[str]:
         if char == "[":
             i = _class_end(source, i)
             continue
-        if char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        yield i, char, depth
+        i += 1
+
+
+def _alternatives(source: str) -> list[str]:
+    """Top-level ``|`` alternatives of a pattern source."""
+    out, start = [], 0
+    for i, char, depth in _structure(source):
+        if char == "|" and depth == 0:
             out.append(source[start:i])
             start = i + 1
-        i += 1
     out.append(source[start:])
     return out
 
@@ -305,24 +315,14 @@ def _distribute(part: str) -> list[str]:
     """``(?:a|b)rest`` -> ``[arest, brest]`` (the same matches), else ``[part]``."""
     if not part.startswith("(?:"):
         return [part]
-    depth, i = 0, 0
-    while i < len(part):
-        char = part[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(part, i)
-            continue
-        if char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                break
-        i += 1
-    rest = part[i + 1:]
-    if depth != 0 or rest[:1] in _QUANTIFIERS:
+    # the ")" that closes the leading group
+    end = next((i for i, char, depth in _structure(part) if char == ")" and depth == 0), None)
+    if end is None:
         return [part]
-    return [inner + rest for inner in _alternatives(part[3:i])]
+    rest = part[end + 1:]
+    if rest[:1] in _QUANTIFIERS:
+        return [part]
+    return [inner + rest for inner in _alternatives(part[3:end])]
 
 
 def anchor_at_blocks(pattern: re.Pattern[str]) -> re.Pattern[str]:
