@@ -49,6 +49,11 @@ NEIGHBOUR_WINDOW = 2
 # --- training ---------------------------------------------------------------------------------
 #: Weight of a hand-labelled fixture page's blocks relative to a weak-labelled corpus page's.
 FIXTURE_WEIGHT = 3.0
+#: Boosting rounds ``scrapy train --fine-tune`` adds to the base model's last stage by default.
+FINE_TUNE_ROUNDS = 20
+#: Weight of an anchor block (one whose base prediction fine-tuning keeps) relative to a
+#: labelled block of the same length.
+ANCHOR_WEIGHT = 10.0
 
 # --- model ------------------------------------------------------------------------------------
 DEFAULT_MODEL_FILENAME = "newscrawl-blocks.skops"

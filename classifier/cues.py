@@ -189,9 +189,10 @@ _DATE_OR_TIME = re.compile(
     rf"\b(?:\d{{1,2}}\.?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}\b|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}:\d{{2}})", re.IGNORECASE)
 #: How a byline, a time stamp or a credit line starts ("By Orla Pemberton", "Updated 3:45 PM",
-#: "Photo: ..."); "By turning ..." is prose, so a name must follow "by".
+#: "Photo: ...", "words by ..."); "By turning ..." is prose, so a name must follow "by".
 _META_START = re.compile(
     r"^(?:(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by|[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÀ-Ý]"
+    r"|(?i:(?:words|text|story|reported|interview)(?:\s+and\s+\w+)?\s+by)\s+[A-ZÀ-Ý]"
     r"|(?i:posted|published|updated|last updated|last modified|first published|reporting by"
     r"|editing by|additional reporting)\b"
     r"|(?i:(?:photo|photos|photograph|picture|image|foto|fotos|bild)\s*(?:credit|by)?\s*:"

@@ -110,13 +110,15 @@ def label_blocks(seg: Segmentation, model: BlockModel) -> list[LabelledBlock]:
 def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | None = None,
              version: str | None = None) -> Article:
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
+    meta_title = page_title(seg)
+    title_key = _text_key(meta_title) if meta_title else None
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
-    labelled = _drop_outside_main_region(seg.blocks, labelled)
+    labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
     labelled = _fallback_when_empty(seg.blocks, labelled)
-    headline = _headline_index(seg.blocks, labelled)
+    headline = _headline_index(seg.blocks, labelled, title_key)
     labelled = _drop_headline_copies(labelled, headline)
-    title = labelled[headline].text if headline is not None else page_title(seg)
+    title = labelled[headline].text if headline is not None else meta_title
     body: list[str] = []
     byline: list[str] = []
     for i, (block, lb) in enumerate(zip(seg.blocks, labelled, strict=True)):
@@ -241,8 +243,8 @@ def _inside(path: str, region: str) -> bool:
     return path == region or path.startswith(region + "/")
 
 
-def _drop_outside_main_region(blocks: tuple[Block, ...],
-                              labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                              title_key: str | None = None) -> list[LabelledBlock]:
     """Content far from the article (a teaser, a bio in the sidebar) is navigation unless the
     model is very sure: the article's text sits together in one part of the page. Content
     outside the main region stays when it is the headline or a byline / dateline between the
@@ -253,7 +255,7 @@ def _drop_outside_main_region(blocks: tuple[Block, ...],
         return labelled
     inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _inside(lb.path, region)]
     keep = set(inside)
-    headline = _headline_index(blocks, labelled)
+    headline = _headline_index(blocks, labelled, title_key)
     if headline is not None and headline < inside[0]:
         keep.add(headline)
         keep.update(i for i in range(headline + 1, inside[0])
@@ -291,12 +293,15 @@ def _drop_headline_copies(labelled: list[LabelledBlock],
     return out
 
 
-def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock]) -> int | None:
-    """The first content heading before the first content paragraph, if any."""
+def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                    title_key: str | None = None) -> int | None:
+    """The first content heading before the first content paragraph, if any: a heading
+    element, or a block that reads exactly as the page's title (a headline in a styled
+    ``<div>``)."""
     for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True)):
         if lb.label != CONTENT:
             continue
-        if block.tag in _HEADLINE_TAGS:
+        if block.tag in _HEADLINE_TAGS or (title_key and _text_key(lb.text) == title_key):
             return i
         if len(block.text) > 120:
             return None

@@ -11,6 +11,7 @@ versions; :func:`load_model` checks both and loads with an explicit trusted-type
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import json
@@ -25,7 +26,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
-from classifier.constants import DEFAULT_MODEL_FILENAME, MAX_MODEL_BYTES, MODEL_ENV_VAR
+from classifier.constants import (
+    ANCHOR_WEIGHT,
+    DEFAULT_MODEL_FILENAME,
+    MAX_MODEL_BYTES,
+    MODEL_ENV_VAR,
+)
 from classifier.features import PageFeatures
 from classifier.types import LABELS
 
@@ -117,10 +123,10 @@ class BlockModel(ClassifierMixin, BaseEstimator):
             weights = weights * (0.5 + np.log1p(lengths) / 4.0)
         return weights
 
-    def fit(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]],
-            groups: Sequence[str] | None = None,
-            page_weights: Sequence[float] | None = None) -> BlockModel:
-        """``page_weights`` multiply the weights of a page's blocks (hand labels > weak)."""
+    def _training_rows(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]],
+                       page_weights: Sequence[float] | None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Stacked features, label indices, row weights and the rows to fit on."""
         if len(pages) != len(labels):
             raise ValueError("pages and labels differ in length")
         index = {label: i for i, label in enumerate(LABELS)}
@@ -136,7 +142,13 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         if page_weights is not None:
             weights = weights * np.repeat(np.asarray(page_weights, dtype=float),
                                           [p.X.shape[0] for p in pages])
-        rows = self._sample_rows(y)
+        return X, y, weights, self._sample_rows(y)
+
+    def fit(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]],
+            groups: Sequence[str] | None = None,
+            page_weights: Sequence[float] | None = None) -> BlockModel:
+        """``page_weights`` multiply the weights of a page's blocks (hand labels > weak)."""
+        X, y, weights, rows = self._training_rows(pages, labels, page_weights)
         self.classes_ = np.array(LABELS)
         self.n_features_in_ = X.shape[1]
         self.stage1_ = self._fit_booster(X[rows], y[rows], weights[rows])
@@ -148,6 +160,60 @@ class BlockModel(ClassifierMixin, BaseEstimator):
             self.stage2_ = self._fit_booster(context[rows], y[rows], weights[rows],
                                              self.stage2_max_iter)
         return self
+
+    def fine_tuned(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]], *,
+                   rounds: int, page_weights: Sequence[float] | None = None,
+                   anchors: Sequence[PageFeatures] = ()) -> BlockModel:
+        """A copy of this fitted model with ``rounds`` more boosting rounds in each stage
+        (see :mod:`classifier.boosting`), fitted to the labelled ``pages``; this model is
+        unchanged.
+
+        ``anchors`` are pages (no labels needed: the base model's training pages, or any pages
+        it handles well) whose blocks keep this model's own probabilities as their targets:
+        the added trees must move the model where ``pages`` say it is wrong and pay for every
+        change anywhere else. Stage 2's added trees see the new stage 1's probabilities.
+        """
+        from classifier.boosting import more_rounds
+
+        if not hasattr(self, "stage1_"):
+            raise ValueError("fine-tuning needs a fitted model")
+        X, y, weights, rows = self._training_rows(pages, labels, page_weights)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"pages have {X.shape[1]} features, the model {self.n_features_in_}"
+                             " (features changed since it was trained)")
+        rows = rows[np.isin(y[rows], self.stage1_.classes)]  # no output for an unseen label
+        lengths = np.concatenate([p.lengths for p in anchors]) if anchors else np.zeros(0)
+        anchor_w = ANCHOR_WEIGHT * (0.5 + np.log1p(lengths) / 4.0 if self.length_weight
+                                    else np.ones(lengths.shape[0]))
+        weights = np.concatenate([weights[rows], anchor_w])
+        params: dict[str, Any] = {
+            "rounds": rounds, "learning_rate": self.learning_rate,
+            "max_leaf_nodes": self.max_leaf_nodes, "max_depth": self.max_depth,
+            "min_samples_leaf": self.min_samples_leaf,
+            "l2_regularization": self.l2_regularization, "random_state": self.random_state}
+        new = copy.deepcopy(self)
+        new.__dict__.pop("model_version_", None)  # a different model from here on
+        anchor_x = _stack([p.X for p in anchors], X.shape[1])
+        new.stage1_ = more_rounds(
+            self.stage1_, np.vstack([X[rows], anchor_x]),
+            np.vstack([_one_hot(y[rows], self.stage1_.classes),
+                       _full_proba(self.stage1_, anchor_x)[:, self.stage1_.classes]]),
+            weights, **params)
+        if self.stage2_ is not None:
+            context = _stack([self._context_input(p, new.stage1_) for p in pages], 0)[rows]
+            anchor_context = _stack([self._context_input(p, new.stage1_) for p in anchors],
+                                    context.shape[1])
+            anchor_targets = _stack([self.predict_page(p) for p in anchors], len(LABELS))
+            new.stage2_ = more_rounds(
+                self.stage2_, np.vstack([context, anchor_context]),
+                np.vstack([_one_hot(y[rows], self.stage2_.classes),
+                           anchor_targets[:, self.stage2_.classes]]),
+                weights, **params)
+        return new
+
+    @staticmethod
+    def _context_input(page: PageFeatures, stage1: TreeEnsemble) -> np.ndarray:
+        return np.hstack([page.X, _context_features(page, _full_proba(stage1, page.X))])
 
     def _sample_rows(self, y: np.ndarray) -> np.ndarray:
         """Row indices used to fit: all non-navigation rows and a share of navigation ones
@@ -198,6 +264,28 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_)[self.predict_proba(pages).argmax(axis=1)]
 
 
+def _flatten(trees: Sequence[tuple[np.ndarray, int]], offset: int) -> tuple[Any, ...]:
+    """scikit-learn predictor node arrays -> the arguments of ``TreeEnsemble._set_nodes``:
+    flat node arrays with global child indices starting at ``offset``, roots and depth."""
+    sizes = [tree.shape[0] for tree, _ in trees]
+    roots = (offset + np.concatenate([[0], np.cumsum(sizes)[:-1]])).astype(np.int64)
+    nodes = np.concatenate([tree for tree, _ in trees])
+    shift = np.repeat(roots, sizes)
+    return (nodes["feature_idx"].astype(np.int64), nodes["num_threshold"].astype(np.float64),
+            nodes["missing_go_to_left"].astype(bool), nodes["left"].astype(np.int64) + shift,
+            nodes["right"].astype(np.int64) + shift, nodes["is_leaf"].astype(bool),
+            nodes["value"].astype(np.float64), roots, int(nodes["depth"].max()) + 1)
+
+
+def _one_hot(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    return (y[:, None] == classes[None, :]).astype(float)
+
+
+def _stack(arrays: Sequence[np.ndarray], width: int) -> np.ndarray:
+    """Rows of ``arrays`` stacked; an empty ``(0, width)`` array when there are none."""
+    return np.vstack(arrays) if arrays else np.zeros((0, width))
+
+
 def _full_proba(forest: TreeEnsemble, X: np.ndarray) -> np.ndarray:
     """Probabilities with a column for every label, even ones missing from training."""
     out = np.zeros((X.shape[0], len(LABELS)))
@@ -215,31 +303,39 @@ class TreeEnsemble:
     """
 
     def __init__(self, booster: HistGradientBoostingClassifier) -> None:
-        nodes, roots, tree_class = [], [], []
-        offset = 0
-        n_outputs = int(booster.n_trees_per_iteration_)
-        for iteration in booster._predictors:
-            for k, predictor in enumerate(iteration):
-                tree = predictor.nodes
-                nodes.append(tree)
-                roots.append(offset)
-                tree_class.append(k)
-                offset += tree.shape[0]
-        allnodes = np.concatenate(nodes)
-        shift = np.repeat(np.array(roots, dtype=np.int64), [t.shape[0] for t in nodes])
+        trees = [(predictor.nodes, k) for iteration in booster._predictors
+                 for k, predictor in enumerate(iteration)]
         self.classes = np.asarray(booster.classes_).astype(np.int64)
-        self.feature = allnodes["feature_idx"].astype(np.int64)
-        self.threshold = allnodes["num_threshold"].astype(np.float64)
-        self.missing_left = allnodes["missing_go_to_left"].astype(bool)
-        self.left = allnodes["left"].astype(np.int64) + shift
-        self.right = allnodes["right"].astype(np.int64) + shift
-        self.is_leaf = allnodes["is_leaf"].astype(bool)
-        self.value = allnodes["value"].astype(np.float64)
-        self.roots = np.array(roots, dtype=np.int64)
-        self.depth = int(allnodes["depth"].max()) + 1
-        self.tree_output = np.zeros((len(roots), n_outputs))
-        self.tree_output[np.arange(len(roots)), tree_class] = 1.0
         self.baseline = np.asarray(booster._baseline_prediction, dtype=np.float64).reshape(1, -1)
+        *arrays, depth = _flatten(trees, 0)
+        self._set_nodes(arrays, depth)
+        n_outputs = int(booster.n_trees_per_iteration_)
+        self.tree_output = np.zeros((len(trees), n_outputs))
+        self.tree_output[np.arange(len(trees)), [k for _, k in trees]] = 1.0
+
+    def _set_nodes(self, arrays: Sequence[np.ndarray], depth: int) -> None:
+        """Node arrays in ``_flatten``'s order, then the roots; and the depth."""
+        (self.feature, self.threshold, self.missing_left, self.left, self.right, self.is_leaf,
+         self.value, self.roots) = arrays
+        self.depth = depth
+
+    def with_trees(self, trees: Sequence[tuple[np.ndarray, int]],
+                   baseline_shift: np.ndarray) -> TreeEnsemble:
+        """A copy with more trees appended (scikit-learn predictor node arrays, each adding to
+        output column ``k``) and the baseline moved: how fine-tuning continues boosting.
+        ``self`` is left as it is."""
+        new = copy.copy(self)
+        new.__dict__.pop("_walk", None)
+        *arrays, depth = _flatten(trees, self.value.shape[0])
+        old = (self.feature, self.threshold, self.missing_left, self.left, self.right,
+               self.is_leaf, self.value, self.roots)
+        new._set_nodes([np.concatenate(pair) for pair in zip(old, arrays, strict=True)],
+                       max(self.depth, depth))
+        added = np.zeros((len(trees), self.tree_output.shape[1]))
+        added[np.arange(len(trees)), [k for _, k in trees]] = 1.0
+        new.tree_output = np.vstack([self.tree_output, added])
+        new.baseline = self.baseline + np.asarray(baseline_shift, dtype=np.float64).reshape(1, -1)
+        return new
 
     def validate(self) -> None:
         """Refuse arrays that do not form trees (a crafted file): raises ``ValueError``."""

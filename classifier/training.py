@@ -28,14 +28,15 @@ from urllib.parse import urlsplit
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from classifier.constants import FIXTURE_WEIGHT, WEAK_MIN_RECALL
+from classifier.constants import FINE_TUNE_ROUNDS, FIXTURE_WEIGHT, WEAK_MIN_RECALL
 from classifier.evaluation import corpus_scores
 from classifier.features import FEATURE_VERSION, PageFeatures, page_features
 from classifier.fixtures import LabelledPage, iter_fixtures, read_fixture
-from classifier.model import BlockModel, save_model
+from classifier.model import BlockModel, model_version, save_model
 from classifier.types import CONTENT, LABELS, NAVIGATION
 
-__all__ = ["TrainingPage", "corpus_pages", "cross_validate", "fixture_pages", "main", "train"]
+__all__ = ["TrainingPage", "corpus_pages", "cross_validate", "fine_tune", "fixture_pages", "main",
+           "train"]
 
 logger = logging.getLogger(__name__)
 
@@ -299,6 +300,56 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
     """
     random.seed(seed)
     np.random.seed(seed)
+    pages = _load_pages(fixtures, corpora, added_fixtures, cache_dir=cache_dir,
+                        progress=progress, allow_any_corpus=allow_any_corpus,
+                        corpus_limit=corpus_limit, easylist=easylist)
+    model_params = {"random_state": seed, **(params or {})}
+    cv = cross_validate(pages, model_params, folds=cv_folds, progress=progress) if cv_folds else {}
+    model = BlockModel(**model_params).fit([p.features for p in pages],
+                                           [p.labels for p in pages],
+                                           groups=[p.group for p in pages],
+                                           page_weights=[_page_weight(p) for p in pages])
+    sidecar = _sidecar(model, pages, seed) | {"cross_validation": cv}
+    if out is not None:
+        save_model(model, out, sidecar)
+    return model, sidecar
+
+
+def fine_tune(base: BlockModel, *, fixtures: Sequence[str | Path] = (),
+              corpora: Sequence[str | Path] = (), added_fixtures: Sequence[str | Path] = (),
+              rounds: int = FINE_TUNE_ROUNDS, out: str | Path | None = None,
+              cache_dir: str | Path | None = None, progress: bool = True,
+              corpus_limit: int | None = None, easylist: str | Path | None = None
+              ) -> tuple[BlockModel, dict[str, Any]]:
+    """Continue boosting ``base`` (unchanged): ``rounds`` more rounds fitted to the labelled
+    pages in ``added_fixtures`` (see :meth:`BlockModel.fine_tuned`).
+
+    The pages of ``fixtures`` / ``corpora`` (the base model's own training data) are anchors:
+    their labels are not used, the base model's predictions on them are kept as targets, so
+    the added trees change the model where the new pages need it and as little as they can
+    elsewhere. Returns ``(model, sidecar)``.
+    """
+    anchors = _load_pages(fixtures, corpora, (), cache_dir=cache_dir, progress=progress,
+                          corpus_limit=corpus_limit, easylist=easylist, allow_empty=True)
+    pages = _load_pages((), (), added_fixtures, cache_dir=cache_dir, progress=progress,
+                        corpus_limit=corpus_limit, easylist=easylist)
+    model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
+                            rounds=rounds, page_weights=[_page_weight(p) for p in pages],
+                            anchors=[p.features for p in anchors])
+    pages = anchors + pages
+    sidecar = _sidecar(model, pages, int(base.random_state)) | {
+        "fine_tuned_from": model_version(base), "fine_tune_rounds": rounds,
+        "cross_validation": {}}
+    if out is not None:
+        save_model(model, out, sidecar)
+    return model, sidecar
+
+
+def _load_pages(fixtures: Sequence[str | Path], corpora: Sequence[str | Path],
+                added_fixtures: Sequence[str | Path], *, cache_dir: str | Path | None,
+                progress: bool, corpus_limit: int | None, easylist: str | Path | None,
+                allow_any_corpus: bool = False, allow_empty: bool = False
+                ) -> list[TrainingPage]:
     pages: list[TrainingPage] = []
     for root in fixtures:
         pages += fixture_pages(root)
@@ -313,16 +364,14 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
                               limit=corpus_limit, easylist=easylist)
     for root in added_fixtures:
         pages += fixture_pages(root)
-    if not pages:
+    if not pages and not allow_empty:
         raise ValueError("no training pages found")
-    model_params = {"random_state": seed, **(params or {})}
-    cv = cross_validate(pages, model_params, folds=cv_folds, progress=progress) if cv_folds else {}
-    model = BlockModel(**model_params).fit([p.features for p in pages],
-                                           [p.labels for p in pages],
-                                           groups=[p.group for p in pages],
-                                           page_weights=[_page_weight(p) for p in pages])
+    return pages
+
+
+def _sidecar(model: BlockModel, pages: Sequence[TrainingPage], seed: int) -> dict[str, Any]:
     label_counts = Counter(lab for p in pages for lab in p.labels)
-    sidecar: dict[str, Any] = {
+    return {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "labels": list(LABELS),
@@ -332,11 +381,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
         "training_data": _manifest(pages),
         "block_counts": {label: int(label_counts[label]) for label in LABELS},
         "fixture_weight": FIXTURE_WEIGHT,
-        "cross_validation": cv,
     }
-    if out is not None:
-        save_model(model, out, sidecar)
-    return model, sidecar
 
 
 def main(argv: Sequence[str] | None = None) -> int:

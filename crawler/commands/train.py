@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy.exceptions import UsageError
 
+from classifier.constants import FINE_TUNE_ROUNDS
 from crawler.labelling.basedata import base_data, read_sidecar
 from crawler.labelling.cli import SHIPPED_MODEL, ToolCommand, is_shipped_model
 
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 class Command(ToolCommand):
 
     def syntax(self) -> str:
-        return "FIXTURES... [--base] [-o MODEL] [--seed N]"
+        return "FIXTURES... [--base] [--fine-tune [ROUNDS]] [-o MODEL] [--seed N]"
 
     def short_desc(self) -> str:
         return "Retrain the block model on labelled fixtures"
@@ -29,7 +30,9 @@ class Command(ToolCommand):
         return (
             "Train a block model on the labelled fixtures (folders or files) given, optionally "
             "together with the shipped model's own training data (--base, found from its "
-            "sidecar). Seeded and reproducible; writes MODEL, its JSON sidecar and a Markdown "
+            "sidecar). With --fine-tune the base model is not refitted: boosting rounds fitted "
+            "to your pages (and the base data) are added to its trees, so templates your pages "
+            "do not touch keep their predictions. Seeded and reproducible; writes MODEL, its JSON sidecar and a Markdown "
             "model card. The shipped model is never overwritten unless --force."
         )
 
@@ -40,7 +43,12 @@ class Command(ToolCommand):
         parser.add_argument("--base", action="store_true",
                             help="also train on the shipped model's training data")
         parser.add_argument("--base-model", metavar="PATH", default=str(SHIPPED_MODEL),
-                            help="model whose sidecar names the base data and parameters")
+                            help="model whose sidecar names the base data and parameters "
+                                 "(and that --fine-tune continues)")
+        parser.add_argument("--fine-tune", type=int, nargs="?", const=FINE_TUNE_ROUNDS,
+                            metavar="ROUNDS",
+                            help="continue the base model with ROUNDS more boosting rounds "
+                                 f"(default {FINE_TUNE_ROUNDS}) instead of refitting it")
         parser.add_argument("--corpora", metavar="DIR",
                             help="folder of the base corpora (default: $NEWSCRAWL_SHARED/"
                                  "corpora or ../shared/corpora)")
@@ -76,6 +84,8 @@ class Command(ToolCommand):
                              print_help=False)
         if opts.repeat < 1:
             raise UsageError("--repeat must be at least 1", print_help=False)
+        if opts.fine_tune is not None and opts.fine_tune < 1:
+            raise UsageError("--fine-tune needs at least 1 round", print_help=False)
         output = Path(opts.output)
         if output.suffix != ".skops":
             raise UsageError("the model file name must end in .skops", print_help=False)
@@ -127,11 +137,16 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
           + f", seed {seed}", flush=True)
     started = time.monotonic()
     try:
-        # your pages last: the base data keeps its order, so only your pages make the difference
-        model, sidecar = train(fixtures=base_fixtures, corpora=corpora, seed=seed,
-                               params=params, cv_folds=opts.cv_folds,
-                               cache_dir=opts.cache_dir, progress=not opts.quiet,
-                               corpus_limit=opts.base_limit, added_fixtures=sources)
+        if opts.fine_tune is not None:
+            model, sidecar = _fine_tune(Path(opts.base_model), base_fixtures, corpora,
+                                        sources, opts)
+        else:
+            # your pages last: the base data keeps its order, so only your pages make the
+            # difference
+            model, sidecar = train(fixtures=base_fixtures, corpora=corpora, seed=seed,
+                                   params=params, cv_folds=opts.cv_folds,
+                                   cache_dir=opts.cache_dir, progress=not opts.quiet,
+                                   corpus_limit=opts.base_limit, added_fixtures=sources)
     except ValueError as exc:
         logger.error("training failed: %s", exc)
         return 1
@@ -144,7 +159,8 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
         "training_seconds": round(time.monotonic() - started, 1),
     }
     regression = None
-    if opts.base and base is not None and base.fixtures and not opts.no_check:
+    if (opts.base or opts.fine_tune is not None) and base is not None and base.fixtures \
+            and not opts.no_check:
         regression = _check_against_base(base.model, base.fixtures, model)
         sidecar["base_regression"] = regression
     save_model(model, output, sidecar)
@@ -160,6 +176,21 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
     if regression and regression["regressed"] and opts.fail_on_regression:
         return 3
     return 0
+
+
+def _fine_tune(base_model: Path, base_fixtures: list[str | Path], corpora: list[str | Path],
+               sources: list[str | Path], opts: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    from classifier import ModelError, load_model
+    from classifier.training import fine_tune
+
+    try:
+        base = load_model(base_model)
+    except ModelError as exc:
+        raise ValueError(f"--fine-tune: cannot load the base model: {exc}") from None
+    print(f"fine-tuning {base_model.name}: {opts.fine_tune} more boosting rounds", flush=True)
+    return fine_tune(base, fixtures=base_fixtures, corpora=corpora, added_fixtures=sources,
+                     rounds=opts.fine_tune, cache_dir=opts.cache_dir, progress=not opts.quiet,
+                     corpus_limit=opts.base_limit)
 
 
 def _check_against_base(base_model: Path, base_fixtures: list[Path],
@@ -204,6 +235,9 @@ def model_card(path: Path, sidecar: dict[str, Any]) -> str:
              f"{sidecar.get('seed')}, {sidecar.get('training_seconds')} s",
              f"- your fixtures: {', '.join(sidecar.get('user_fixtures', []))} "
              f"(each counted {sidecar.get('repeat')}x)"]
+    if sidecar.get("fine_tuned_from"):
+        lines.append(f"- fine-tuned: {sidecar.get('fine_tune_rounds')} boosting rounds added to "
+                     f"{sidecar['fine_tuned_from']}")
     base = sidecar.get("base")
     if base:
         lines.append(f"- base data of {base.get('model')} ({base.get('model_version')}): "

@@ -4,7 +4,7 @@
 
 It serves the demo site, runs the documented commands (``scrapy label`` on three pages of the
 held-out Quillpost template, the labelling page in headless Chromium to correct them,
-``scrapy train --base``, ``scrapy evaluate --against``) and prints the figures. The person at
+``scrapy train --base --fine-tune``, ``scrapy evaluate --against``) and prints the figures. The person at
 the browser is played by a rule that knows the template's markup (story container -> content,
 partner messages -> ad, the supporters' gate -> paywall, the rest -> navigation); the same rule
 labels the other Quillpost pages as the held-out test set. Without Chromium the corrections are
@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-args", default="",
                         help="extra `scrapy train` options, e.g. '--repeat 5 --cv-folds 0'")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--refit", action="store_true",
+                        help="refit every tree (scrapy train --base) instead of fine-tuning")
     args = parser.parse_args(argv)
 
     from crawler.demo import DemoServer, DemoSite
@@ -231,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     for publisher in sorted({e["publisher"] for e in others}):
         list(write_fixtures(site, held_out, base=base, publisher=publisher))
     _follow_taxonomy(held_out)
-    times["train"] = _scrapy("train", str(mine), "--base", "--base-model", args.base_model,
-                             "-o", str(my_model), *args.train_args.split())
+    mode = () if args.refit else ("--fine-tune",)
+    times["train"] = _scrapy("train", str(mine), "--base", *mode, "--base-model",
+                             args.base_model, "-o", str(my_model), *args.train_args.split())
     compare = ("--model", args.base_model, "--against", str(my_model))
     times["evaluate"] = _scrapy("evaluate", *compare, str(tests), str(held_out),
                                 "--out", str(out / "eval-held-out"))

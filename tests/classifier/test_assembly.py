@@ -84,10 +84,24 @@ def test_byline_and_dateline_leave_the_body_but_stay_content():
     assert article.to_dict()["byline"] == list(article.byline)
 
 
+def test_a_styled_div_reading_as_the_page_title_is_the_headline():
+    story = ("<div class='hd'>Bridge closure delayed</div>"
+             + "".join(f"<div class='para'>{p}</div>" for p in PARAGRAPHS))
+    html = _page(story).replace("<html>", "<html><head><title>Bridge closure delayed | "
+                                          "The Felbridge Gazette</title></head>")
+    article = _assemble(html, {})
+    assert article.title == "Bridge closure delayed"
+    assert article.paragraphs == PARAGRAPHS
+    # without a matching page title a <div> stays in the body: it may be the first paragraph
+    plain = _assemble(_page(story), {})
+    assert plain.paragraphs[0] == "Bridge closure delayed"
+
+
 @pytest.mark.parametrize("line", [
     "By ORLA PEMBERTON, Local Democracy Reporter", "Updated 3:45 PM", "Last updated at 7:40 AM",
     "Photo: Felbridge Gazette", "Monday 9 June 2026, 12:41 GMT", "June 9, 2026 | 12:41 pm",
-    "Posted by Thomas Kang on June 9, 2026"])
+    "Posted by Thomas Kang on June 9, 2026", "words by Leilani Salo & Anouk Mbeki · 20.11.2026",
+    "Text and photos by Ines Moreau"])
 def test_metadata_lines(line):
     assert is_metadata_line(line, "p", (), ())
 
@@ -95,7 +109,7 @@ def test_metadata_lines(line):
 @pytest.mark.parametrize("line", [
     "By turning the old depot into flats, the council hopes to raise money",
     "The vote on 9 June 2026 was close.", "12. The bridge and the ferry (July 3, 2006)",
-    "Photos of the bridge were shown at the meeting.",
+    "Photos of the bridge were shown at the meeting.", "words by which the council lives",
     # a dateline opening the first paragraph is article text (both golds keep it)
     "FELBRIDGE, June 9 (Reuters) - The old toll bridge shut on Monday.",
     "LONDON (Reuters) - Engineers found more corrosion than expected on 9 June 2026."])

@@ -65,3 +65,20 @@ def test_train_base_adds_the_base_models_data(tmp_path: Path, fixture_dir: Path,
     assert sidecar["seed"] == 3 and sidecar["model_params"]["min_samples_leaf"] == 2
     assert sidecar["base"]["model_version"] == "base-test"
     assert sidecar["base"]["missing"] == []
+
+
+def test_train_fine_tune_continues_the_base_model(tmp_path: Path, fixture_dir: Path,
+                                                  tiny_model: Path) -> None:
+    out = tmp_path / "tuned.skops"
+    code = run_scrapy("train", str(fixture_dir / "blogpress"), "--fine-tune", "3",
+                      "--base-model", str(tiny_model), "-o", str(out), "--quiet", "--no-check")
+    assert code == 0
+    sidecar = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    base = load_model(tiny_model)
+    assert sidecar["fine_tuned_from"] == base.model_version_
+    assert sidecar["fine_tune_rounds"] == 3
+    assert "fine-tuned: 3 boosting rounds added to" in out.with_suffix(".md").read_text("utf-8")
+    tuned = load_model(out)
+    assert tuned.stage1_.roots.shape[0] == base.stage1_.roots.shape[0] + 3 * 4
+    assert run_scrapy("train", str(fixture_dir), "--fine-tune", "0", "--base-model",
+                      str(tiny_model), "-o", str(tmp_path / "x.skops")) == 2
