@@ -32,7 +32,7 @@ from classifier.constants import (
     MAX_MODEL_BYTES,
     MODEL_ENV_VAR,
 )
-from classifier.features import PageFeatures
+from classifier.features import FEATURE_VERSION, PageFeatures
 from classifier.types import LABELS
 
 __all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "load_model",
@@ -578,6 +578,10 @@ def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
         raise ModelError(file, f"missing or unreadable sidecar {side.name}: {exc}") from None
     if sidecar.get("sha256") != _sha256(file):
         raise ModelError(file, "SHA-256 does not match the sidecar: file corrupt or tampered")
+    features = sidecar.get("feature_version")
+    if features is not None and features != FEATURE_VERSION:
+        raise ModelError(file, f"made for block features version {features}, this code computes "
+                               f"version {FEATURE_VERSION}; retrain the model")
     trained = str(sidecar.get("versions", {}).get("sklearn", "?"))
     if _major_minor(trained) != _major_minor(sklearn.__version__):
         raise ModelError(file, f"trained with scikit-learn {trained}, incompatible with "

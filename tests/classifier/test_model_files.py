@@ -90,6 +90,18 @@ def test_incompatible_sklearn_version(saved_model):
         load_model(saved_model)
 
 
+def test_other_feature_version_refused(saved_model):
+    from classifier.features import FEATURE_VERSION
+
+    side = sidecar_path(saved_model)
+    data = json.loads(side.read_text())
+    data["feature_version"] = FEATURE_VERSION - 1
+    side.write_text(json.dumps(data))
+    with pytest.raises(ModelError, match=r"features version .*retrain") as error:
+        load_model(saved_model)
+    assert str(saved_model) in str(error.value)
+
+
 def test_not_a_block_model(saved_model):
     sio.dump({"a": 1}, saved_model)
     _rehash(saved_model)
