@@ -13,6 +13,7 @@ minor version, and the tests fit through them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,11 +39,12 @@ def _probabilities(raw: np.ndarray) -> np.ndarray:
 def more_rounds(forest: TreeEnsemble, X: np.ndarray, targets: np.ndarray,
                 weights: np.ndarray, *, rounds: int, learning_rate: float,
                 max_leaf_nodes: int | None, max_depth: int | None, min_samples_leaf: int,
-                l2_regularization: float, random_state: int = 0) -> TreeEnsemble:
+                l2_regularization: float, random_state: int = 0,
+                on_round: Callable[[], object] | None = None) -> TreeEnsemble:
     """``forest`` with ``rounds`` more boosting rounds fitted to ``X`` (rows), ``targets``
     (rows x ``forest.classes``: one-hot labels, or soft ones such as the forest's own
     probabilities, which hold a row where it is) and per-row ``weights``; ``forest`` itself
-    is unchanged.
+    is unchanged. ``on_round`` is called after each round (a progress bar's ``update``).
     """
     if rounds < 1:
         raise ValueError("rounds must be at least 1")
@@ -73,4 +75,6 @@ def more_rounds(forest: TreeEnsemble, X: np.ndarray, targets: np.ndarray,
             predictor = grower.make_predictor(binning_thresholds=binner.bin_thresholds_)
             trees.append((predictor.nodes, k))
             _update_raw_predictions(raw[:, k], grower, threads)
+        if on_round is not None:
+            on_round()
     return forest.with_trees(trees, np.zeros(n_outputs))

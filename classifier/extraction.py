@@ -218,7 +218,8 @@ def main_region(labelled: list[LabelledBlock],
     lose its place to a long bio."""
     weights = [len(lb.text) if lb.label == CONTENT else 0 for lb in labelled]
     if blocks is not None:
-        aside = [in_sidebar(b.ancestors) for b in blocks]
+        # only content weighs: the other blocks need no look at their ancestors
+        aside = [bool(w) and in_sidebar(b.ancestors) for w, b in zip(weights, blocks, strict=True)]
         elsewhere = sum(w for w, side in zip(weights, aside, strict=True) if not side)
         if elsewhere >= REGION_MIN_CHARS:
             weights = [0 if side else w for w, side in zip(weights, aside, strict=True)]

@@ -17,7 +17,7 @@ import itertools
 import json
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,8 @@ class BlockModel(ClassifierMixin, BaseEstimator):
 
     def fine_tuned(self, pages: Sequence[PageFeatures], labels: Sequence[Sequence[str]], *,
                    rounds: int, page_weights: Sequence[float] | None = None,
-                   anchors: Sequence[PageFeatures] = ()) -> BlockModel:
+                   anchors: Sequence[PageFeatures] = (),
+                   on_round: Callable[[], object] | None = None) -> BlockModel:
         """A copy of this fitted model with ``rounds`` more boosting rounds in each stage
         (see :mod:`classifier.boosting`), fitted to the labelled ``pages``; this model is
         unchanged.
@@ -172,6 +173,7 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         it handles well) whose blocks keep this model's own probabilities as their targets:
         the added trees must move the model where ``pages`` say it is wrong and pay for every
         change anywhere else. Stage 2's added trees see the new stage 1's probabilities.
+        ``on_round`` is called after every round of either stage (for a progress bar).
         """
         from classifier.boosting import more_rounds
 
@@ -190,7 +192,8 @@ class BlockModel(ClassifierMixin, BaseEstimator):
             "rounds": rounds, "learning_rate": self.learning_rate,
             "max_leaf_nodes": self.max_leaf_nodes, "max_depth": self.max_depth,
             "min_samples_leaf": self.min_samples_leaf,
-            "l2_regularization": self.l2_regularization, "random_state": self.random_state}
+            "l2_regularization": self.l2_regularization, "random_state": self.random_state,
+            "on_round": on_round}
         new = copy.deepcopy(self)
         new.__dict__.pop("model_version_", None)  # a different model from here on
         anchor_x = _stack([p.X for p in anchors], X.shape[1])

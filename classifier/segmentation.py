@@ -331,6 +331,8 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
 #: on every page of a site (and words across sites).
 _VALUE_TOKENS: dict[str, tuple[str, ...]] = {}
 _WORD_TOKENS: dict[str, tuple[str, ...]] = {}
+#: Tokens by an element's ``TOKEN_ATTRIBUTES`` values.
+_TOKENS_BY_VALUES: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
 
 def _word_tokens(word: str) -> tuple[str, ...]:
@@ -509,7 +511,15 @@ class _Walker:
         tokens = self.tokens_by_attributes.get(key)
         if tokens is None:
             get = dict(key).get if self.items_complete else element.get
-            tokens = _split_tokens(tuple(map(get, TOKEN_ATTRIBUTES)))
+            values = tuple(map(get, TOKEN_ATTRIBUTES))
+            # Links and images differ by href / src only: their class values recur.
+            tokens = _TOKENS_BY_VALUES.get(values)
+            if tokens is None:
+                tokens = _split_tokens(values)
+                if sum(len(v) for v in values if v) <= SEGMENT_CACHED_VALUE_CHARS:
+                    if len(_TOKENS_BY_VALUES) >= SEGMENT_CACHE_ENTRIES:
+                        _TOKENS_BY_VALUES.clear()
+                    _TOKENS_BY_VALUES[values] = tokens
             self.tokens_by_attributes[key] = tokens
         frame.tokens = tokens
         return tokens

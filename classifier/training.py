@@ -18,7 +18,8 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,6 +210,17 @@ def _progress(items: Sequence[Any], desc: str, enabled: bool) -> Iterable[Any]:
     return tqdm(items, desc=desc, file=sys.stderr, leave=False)
 
 
+@contextmanager
+def _bar(total: int, desc: str, enabled: bool) -> Iterator[Any]:
+    """A tqdm progress bar on stderr, or None when ``enabled`` is false."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+    with tqdm(total=total, desc=desc, file=sys.stderr, leave=False) as bar:
+        yield bar
+
+
 def _page_weight(page: TrainingPage) -> float:
     return FIXTURE_WEIGHT if page.source == "fixtures" else 1.0
 
@@ -333,9 +345,12 @@ def fine_tune(base: BlockModel, *, fixtures: Sequence[str | Path] = (),
                           corpus_limit=corpus_limit, easylist=easylist, allow_empty=True)
     pages = _load_pages((), (), added_fixtures, cache_dir=cache_dir, progress=progress,
                         corpus_limit=corpus_limit, easylist=easylist)
-    model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
-                            rounds=rounds, page_weights=[_page_weight(p) for p in pages],
-                            anchors=[p.features for p in anchors])
+    stages = 2 if base.stage2_ is not None else 1
+    with _bar(rounds * stages, "fine-tuning rounds", progress) as bar:
+        model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
+                                rounds=rounds, page_weights=[_page_weight(p) for p in pages],
+                                anchors=[p.features for p in anchors],
+                                on_round=bar.update if bar is not None else None)
     pages = anchors + pages
     sidecar = _sidecar(model, pages, int(base.random_state)) | {
         "fine_tuned_from": model_version(base), "fine_tune_rounds": rounds,

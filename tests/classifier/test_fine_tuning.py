@@ -119,3 +119,10 @@ def test_fine_tune_records_its_base_in_the_sidecar(tiny_model, tmp_path):
     assert sidecar["fine_tune_rounds"] == 3
     assert sidecar["training_data"]["fixtures"]["pages"] == 3
     assert load_model(tmp_path / "m.skops").stage1_.roots.shape == model.stage1_.roots.shape
+
+
+def test_fine_tuning_reports_each_round(tiny_model, base_pages):
+    base_x, base_y = base_pages
+    calls = []
+    tiny_model.fine_tuned(base_x, base_y, rounds=3, on_round=lambda: calls.append(1))
+    assert len(calls) == 3 * 2  # both stages
