@@ -1,11 +1,12 @@
-"""``python -m classifier train ...`` / ``python -m classifier evaluate ...``."""
+"""``python -m classifier train|evaluate|anchors ...``."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-USAGE = "usage: python -m classifier {train,evaluate} [options]  (-h after a command for help)"
+USAGE = ("usage: python -m classifier {train,evaluate,anchors} [options]  "
+         "(-h after a command for help)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "train":
         from classifier.training import main as train_main
         return train_main(rest)
+    if command == "anchors":
+        from classifier.training import anchors_main
+        return anchors_main(rest)
     if command == "evaluate":
         from classifier.evaluation import main as evaluate_main
         return int(evaluate_main(rest) or 0)

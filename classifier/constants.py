@@ -54,6 +54,8 @@ FINE_TUNE_ROUNDS = 20
 #: Weight of an anchor block (one whose base prediction fine-tuning keeps) relative to a
 #: labelled block of the same length.
 ANCHOR_WEIGHT = 10.0
+#: Pages of each permissive corpus in the shipped anchor set (``models/newscrawl-anchors.npz``).
+ANCHOR_CORPUS_PAGES = 100
 
 # --- model ------------------------------------------------------------------------------------
 DEFAULT_MODEL_FILENAME = "newscrawl-blocks.skops"

@@ -560,15 +560,11 @@ def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
-    """Load a model after checking its sidecar, hash, library version and contained types."""
-    import sklearn
-    import skops.io as sio
-    from skops.io.exceptions import UntrustedTypesFoundException
-
-    file = Path(path) if path is not None else default_model_path()
+def checked_sidecar(file: Path, kind: str) -> dict[str, Any]:
+    """The JSON sidecar of ``file`` once the file exists, is not too large, has the SHA-256 the
+    sidecar records and was made for this code's block features; else :class:`ModelError`."""
     if not file.is_file():
-        raise ModelError(file, "no such model file")
+        raise ModelError(file, f"no such {kind} file")
     size = file.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise ModelError(file, f"file too large ({size} bytes)")
@@ -585,6 +581,17 @@ def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
     if features is not None and features != FEATURE_VERSION:
         raise ModelError(file, f"made for block features version {features}, this code computes "
                                f"version {FEATURE_VERSION}; retrain the model")
+    return sidecar
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> BlockModel:
+    """Load a model after checking its sidecar, hash, library version and contained types."""
+    import sklearn
+    import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    file = Path(path) if path is not None else default_model_path()
+    sidecar = checked_sidecar(file, "model")
     trained = str(sidecar.get("versions", {}).get("sklearn", "?"))
     if _major_minor(trained) != _major_minor(sklearn.__version__):
         raise ModelError(file, f"trained with scikit-learn {trained}, incompatible with "

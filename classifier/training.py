@@ -29,15 +29,21 @@ from urllib.parse import urlsplit
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from classifier.constants import FINE_TUNE_ROUNDS, FIXTURE_WEIGHT, WEAK_MIN_RECALL
+from classifier.anchors import load_anchors, save_anchors
+from classifier.constants import (
+    ANCHOR_CORPUS_PAGES,
+    FINE_TUNE_ROUNDS,
+    FIXTURE_WEIGHT,
+    WEAK_MIN_RECALL,
+)
 from classifier.evaluation import corpus_scores
 from classifier.features import FEATURE_VERSION, PageFeatures, page_features
 from classifier.fixtures import LabelledPage, iter_fixtures, read_fixture
 from classifier.model import BlockModel, model_version, save_model
 from classifier.types import CONTENT, LABELS, NAVIGATION
 
-__all__ = ["TrainingPage", "corpus_pages", "cross_validate", "fine_tune", "fixture_pages", "main",
-           "train"]
+__all__ = ["TrainingPage", "anchors_main", "corpus_pages", "cross_validate", "fine_tune",
+           "fixture_pages", "main", "train", "write_anchors"]
 
 logger = logging.getLogger(__name__)
 
@@ -331,29 +337,34 @@ def fine_tune(base: BlockModel, *, fixtures: Sequence[str | Path] = (),
               corpora: Sequence[str | Path] = (), added_fixtures: Sequence[str | Path] = (),
               rounds: int = FINE_TUNE_ROUNDS, out: str | Path | None = None,
               cache_dir: str | Path | None = None, progress: bool = True,
-              corpus_limit: int | None = None, easylist: str | Path | None = None
-              ) -> tuple[BlockModel, dict[str, Any]]:
+              corpus_limit: int | None = None, easylist: str | Path | None = None,
+              anchor_files: Sequence[str | Path] = ()) -> tuple[BlockModel, dict[str, Any]]:
     """Continue boosting ``base`` (unchanged): ``rounds`` more rounds fitted to the labelled
     pages in ``added_fixtures`` (see :meth:`BlockModel.fine_tuned`).
 
     The pages of ``fixtures`` / ``corpora`` (the base model's own training data) are anchors:
     their labels are not used, the base model's predictions on them are kept as targets, so
     the added trees change the model where the new pages need it and as little as they can
-    elsewhere. Returns ``(model, sidecar)``.
+    elsewhere; so are the pages of ``anchor_files`` (:mod:`classifier.anchors`, e.g. the shipped
+    set, for when the corpora are not at hand). Returns ``(model, sidecar)``.
     """
     anchors = _load_pages(fixtures, corpora, (), cache_dir=cache_dir, progress=progress,
                           corpus_limit=corpus_limit, easylist=easylist, allow_empty=True)
     pages = _load_pages((), (), added_fixtures, cache_dir=cache_dir, progress=progress,
                         corpus_limit=corpus_limit, easylist=easylist)
+    shipped = [page for file in anchor_files for page in load_anchors(file)]
     stages = 2 if base.stage2_ is not None else 1
     with _bar(rounds * stages, "fine-tuning rounds", progress) as bar:
         model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
                                 rounds=rounds, page_weights=[_page_weight(p) for p in pages],
-                                anchors=[p.features for p in anchors],
+                                anchors=[*(p.features for p in anchors), *shipped],
                                 on_round=bar.update if bar is not None else None)
     pages = anchors + pages
     sidecar = _sidecar(model, pages, int(base.random_state)) | {
         "fine_tuned_from": model_version(base), "fine_tune_rounds": rounds,
+        "anchors": {"training_pages": len(anchors), "shipped_pages": len(shipped),
+                    "files": [{"file": Path(f).name, "sha256": _file_hash(Path(f))}
+                              for f in anchor_files]},
         "cross_validation": {}}
     if out is not None:
         save_model(model, out, sidecar)
@@ -397,6 +408,40 @@ def _sidecar(model: BlockModel, pages: Sequence[TrainingPage], seed: int) -> dic
         "block_counts": {label: int(label_counts[label]) for label in LABELS},
         "fixture_weight": FIXTURE_WEIGHT,
     }
+
+
+def write_anchors(corpora: Sequence[str | Path], out: str | Path, *,
+                  per_corpus: int = ANCHOR_CORPUS_PAGES, cache_dir: str | Path | None = None,
+                  easylist: str | Path | None = None, progress: bool = True) -> Path:
+    """Ship the first ``per_corpus`` usable pages of each corpus as fine-tuning anchors
+    (features only, see :mod:`classifier.anchors`); only corpora a shipped model may use."""
+    pages: list[TrainingPage] = []
+    for corpus in corpora:
+        pages += _load_pages((), [corpus], (), cache_dir=cache_dir, progress=progress,
+                             corpus_limit=None, easylist=easylist)[:per_corpus]
+    return save_anchors([p.features for p in pages], out, {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "purpose": "anchor pages for fine-tuning (scrapy train --fine-tune)",
+        "per_corpus": per_corpus, "training_data": _manifest(pages)})
+
+
+def anchors_main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m classifier anchors",
+                                     description="Write the fine-tuning anchor set.")
+    parser.add_argument("--corpus", action="append", default=[], required=True,
+                        help="corpus folder (fundus, readability); repeatable")
+    parser.add_argument("--out", required=True, help="anchor file to write (.npz)")
+    parser.add_argument("--pages", type=int, default=ANCHOR_CORPUS_PAGES,
+                        help=f"pages per corpus (default {ANCHOR_CORPUS_PAGES})")
+    parser.add_argument("--cache-dir", default=None)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    out = write_anchors(args.corpus, args.out, per_corpus=args.pages,
+                        cache_dir=args.cache_dir, progress=not args.quiet)
+    print(Path(out).with_suffix(".json").read_text(encoding="utf-8"))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

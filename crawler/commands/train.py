@@ -121,13 +121,18 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
         params = {k: v for k, v in base.params.items() if k != "random_state"}
         if seed is None:
             seed = base.sidecar.get("seed")
-    if opts.base and base is not None:
+    anchor_files: list[Path] = []
+    if (opts.base or opts.fine_tune is not None) and base is not None:
+        # a fine-tune always anchors on the base data: that keeps other templates level
         for problem in base.missing:
-            logger.warning("base data not found: %s (the model will differ from a full "
-                           "retrain)", problem)
+            logger.warning("base data not found: %s (%s)", problem,
+                           "the shipped anchor set stands in for it" if opts.fine_tune
+                           is not None else "the model will differ from a full retrain")
         base_fixtures = list(base.fixtures)
         corpora = list(base.corpora)
         base_info = base.summary()
+        if opts.fine_tune is not None and any(m.startswith("corpus") for m in base.missing):
+            anchor_files = _shipped_anchors()
     if opts.max_iter:
         params["max_iter"] = opts.max_iter
     seed = int(seed or 0)
@@ -139,7 +144,7 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
     try:
         if opts.fine_tune is not None:
             model, sidecar = _fine_tune(Path(opts.base_model), base_fixtures, corpora,
-                                        sources, opts)
+                                        sources, anchor_files, opts)
         else:
             # your pages last: the base data keeps its order, so only your pages make the
             # difference
@@ -159,8 +164,7 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
         "training_seconds": round(time.monotonic() - started, 1),
     }
     regression = None
-    if (opts.base or opts.fine_tune is not None) and base is not None and base.fixtures \
-            and not opts.no_check:
+    if base_info and base is not None and base.fixtures and not opts.no_check:
         regression = _check_against_base(base.model, base.fixtures, model)
         sidecar["base_regression"] = regression
     save_model(model, output, sidecar)
@@ -178,8 +182,20 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
     return 0
 
 
+def _shipped_anchors() -> list[Path]:
+    from classifier.anchors import default_anchors_path
+
+    path = default_anchors_path()
+    if path.is_file():
+        return [path]
+    logger.warning("no anchor set at %s: the fine-tuned model may move on other templates",
+                   path)
+    return []
+
+
 def _fine_tune(base_model: Path, base_fixtures: list[str | Path], corpora: list[str | Path],
-               sources: list[str | Path], opts: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+               sources: list[str | Path], anchor_files: list[Path],
+               opts: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from classifier import ModelError, load_model
     from classifier.training import fine_tune
 
@@ -187,10 +203,11 @@ def _fine_tune(base_model: Path, base_fixtures: list[str | Path], corpora: list[
         base = load_model(base_model)
     except ModelError as exc:
         raise ValueError(f"--fine-tune: cannot load the base model: {exc}") from None
-    print(f"fine-tuning {base_model.name}: {opts.fine_tune} more boosting rounds", flush=True)
+    print(f"fine-tuning {base_model.name}: {opts.fine_tune} more boosting rounds, anchored on "
+          + ", ".join(str(p) for p in [*base_fixtures, *corpora, *anchor_files]), flush=True)
     return fine_tune(base, fixtures=base_fixtures, corpora=corpora, added_fixtures=sources,
                      rounds=opts.fine_tune, cache_dir=opts.cache_dir, progress=not opts.quiet,
-                     corpus_limit=opts.base_limit)
+                     corpus_limit=opts.base_limit, anchor_files=anchor_files)
 
 
 def _check_against_base(base_model: Path, base_fixtures: list[Path],

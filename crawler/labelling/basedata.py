@@ -31,8 +31,11 @@ def read_sidecar(model_path: str | Path) -> dict[str, Any]:
 
 
 def corpora_dir(explicit: str | None = None) -> Path | None:
-    """``--corpora`` if given, else ``$NEWSCRAWL_SHARED/corpora``, else ``../shared/corpora``."""
-    candidates = [Path(explicit)] if explicit else []
+    """``--corpora`` if given (and None when it is no folder: what the user asked for is not
+    silently replaced), else ``$NEWSCRAWL_SHARED/corpora``, else ``../shared/corpora``."""
+    if explicit:
+        return Path(explicit) if Path(explicit).is_dir() else None
+    candidates = []
     env = os.environ.get("NEWSCRAWL_SHARED")
     if env:
         candidates.append(Path(env) / "corpora")

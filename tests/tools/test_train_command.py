@@ -82,3 +82,22 @@ def test_train_fine_tune_continues_the_base_model(tmp_path: Path, fixture_dir: P
     assert tuned.stage1_.roots.shape[0] == base.stage1_.roots.shape[0] + 3 * 4
     assert run_scrapy("train", str(fixture_dir), "--fine-tune", "0", "--base-model",
                       str(tiny_model), "-o", str(tmp_path / "x.skops")) == 2
+
+
+def test_fine_tune_without_the_corpora_anchors_on_the_shipped_set(
+        tmp_path: Path, fixture_dir: Path, tiny_model: Path) -> None:
+    import shutil
+
+    base = tmp_path / "base.skops"
+    shutil.copy(tiny_model, base)
+    sidecar = json.loads(tiny_model.with_suffix(".json").read_text(encoding="utf-8"))
+    sidecar["training_data"]["fundus"] = {"pages": 100}  # a corpus this machine "lacks"
+    base.with_suffix(".json").write_text(json.dumps(sidecar), encoding="utf-8")
+    out = tmp_path / "tuned.skops"
+    code = run_scrapy("train", str(fixture_dir / "blogpress"), "--fine-tune", "2",
+                      "--base-model", str(base), "--corpora", str(tmp_path / "nowhere"),
+                      "-o", str(out), "--quiet", "--no-check")
+    assert code == 0
+    anchors = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["anchors"]
+    assert anchors["shipped_pages"] >= 100
+    assert anchors["files"][0]["file"] == "newscrawl-anchors.npz"
