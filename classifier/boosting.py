@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["more_rounds"]
 
+
 def _probabilities(raw: np.ndarray) -> np.ndarray:
     if raw.shape[1] == 1:  # binary: one logit for the positive class
         positive = 1.0 / (1.0 + np.exp(-raw))
@@ -77,4 +78,4 @@ def more_rounds(forest: TreeEnsemble, X: np.ndarray, targets: np.ndarray,
             _update_raw_predictions(raw[:, k], grower, threads)
         if on_round is not None:
             on_round()
-    return forest.with_trees(trees, np.zeros(n_outputs))
+    return forest.with_trees(trees)

@@ -322,11 +322,9 @@ class TreeEnsemble:
          self.value, self.roots) = arrays
         self.depth = depth
 
-    def with_trees(self, trees: Sequence[tuple[np.ndarray, int]],
-                   baseline_shift: np.ndarray) -> TreeEnsemble:
+    def with_trees(self, trees: Sequence[tuple[np.ndarray, int]]) -> TreeEnsemble:
         """A copy with more trees appended (scikit-learn predictor node arrays, each adding to
-        output column ``k``) and the baseline moved: how fine-tuning continues boosting.
-        ``self`` is left as it is."""
+        output column ``k``): how fine-tuning continues boosting. ``self`` is left as it is."""
         new = copy.copy(self)
         new.__dict__.pop("_walk", None)
         *arrays, depth = _flatten(trees, self.value.shape[0])
@@ -337,7 +335,6 @@ class TreeEnsemble:
         added = np.zeros((len(trees), self.tree_output.shape[1]))
         added[np.arange(len(trees)), [k for _, k in trees]] = 1.0
         new.tree_output = np.vstack([self.tree_output, added])
-        new.baseline = self.baseline + np.asarray(baseline_shift, dtype=np.float64).reshape(1, -1)
         return new
 
     def validate(self) -> None:

@@ -126,3 +126,26 @@ def test_fine_tuning_reports_each_round(tiny_model, base_pages):
     calls = []
     tiny_model.fine_tuned(base_x, base_y, rounds=3, on_round=lambda: calls.append(1))
     assert len(calls) == 3 * 2  # both stages
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_more_rounds_continue_exactly_as_scikit_learn_would(n_classes):
+    """Three rounds on top of a 3-iteration booster give the 6-iteration booster's model."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from classifier.boosting import more_rounds
+    from classifier.model import TreeEnsemble
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 5))
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int) + (n_classes == 3) * (X[:, 2] > 0.8)
+    params = {"learning_rate": 0.2, "max_leaf_nodes": 7, "max_depth": 4,
+              "min_samples_leaf": 10, "l2_regularization": 1.0}
+    short, long = (HistGradientBoostingClassifier(max_iter=n, early_stopping=False,
+                                                  random_state=0, **params).fit(X, y)
+                   for n in (3, 6))
+    base = TreeEnsemble(short)
+    targets = (y[:, None] == base.classes[None, :]).astype(float)
+    grown = more_rounds(base, X, targets, np.ones(len(y)), rounds=3, random_state=0, **params)
+    assert grown.roots.shape[0] == TreeEnsemble(long).roots.shape[0]
+    np.testing.assert_allclose(grown.predict_proba(X), long.predict_proba(X), atol=1e-6)
