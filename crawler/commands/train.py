@@ -253,8 +253,11 @@ def model_card(path: Path, sidecar: dict[str, Any]) -> str:
              f"- your fixtures: {', '.join(sidecar.get('user_fixtures', []))} "
              f"(each counted {sidecar.get('repeat')}x)"]
     if sidecar.get("fine_tuned_from"):
+        anchors = sidecar.get("anchors") or {}
         lines.append(f"- fine-tuned: {sidecar.get('fine_tune_rounds')} boosting rounds added to "
-                     f"{sidecar['fine_tuned_from']}")
+                     f"{sidecar['fine_tuned_from']}, anchored on "
+                     f"{anchors.get('training_pages', 0)} base training pages and "
+                     f"{anchors.get('shipped_pages', 0)} pages of the shipped anchor set")
     base = sidecar.get("base")
     if base:
         lines.append(f"- base data of {base.get('model')} ({base.get('model_version')}): "
