@@ -103,7 +103,7 @@ class Command(ToolCommand):
 
 def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> int:
     """Train and save; return the exit code."""
-    from classifier import save_model, train
+    from classifier import ModelError, save_model, train
 
     sources: list[str | Path] = [Path(f) for f in fixtures for _ in range(opts.repeat)]
     base_fixtures: list[str | Path] = []
@@ -152,7 +152,7 @@ def train_model(fixtures: list[str], output: Path, opts: argparse.Namespace) -> 
                                    params=params, cv_folds=opts.cv_folds,
                                    cache_dir=opts.cache_dir, progress=not opts.quiet,
                                    corpus_limit=opts.base_limit, added_fixtures=sources)
-    except ValueError as exc:
+    except (ValueError, ModelError) as exc:  # bad data, or a corrupt anchor set
         logger.error("training failed: %s", exc)
         return 1
     sidecar = {
