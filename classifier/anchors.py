@@ -15,9 +15,11 @@ refused with :class:`~classifier.model.ModelError` naming the file.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,13 +47,19 @@ def save_anchors(pages: Sequence[PageFeatures], path: str | os.PathLike[str],
         raise ValueError("no anchor pages")
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.npz")
-    np.savez_compressed(
-        tmp, X=np.vstack([p.X for p in pages]).astype(np.float32),
-        containers=np.concatenate([p.containers for p in pages]).astype(np.int64),
-        lengths=np.concatenate([p.lengths for p in pages]).astype(np.float32),
-        ancestor_groups=np.vstack([p.ancestor_groups for p in pages]).astype(np.int64),
-        page_rows=np.array([p.X.shape[0] for p in pages], dtype=np.int64))
+    tmp = out.with_name(out.name + ".tmp")
+    arrays = {"X": np.vstack([p.X for p in pages]).astype(np.float32),
+              "containers": np.concatenate([p.containers for p in pages]).astype(np.int64),
+              "lengths": np.concatenate([p.lengths for p in pages]).astype(np.float32),
+              "ancestor_groups": np.vstack([p.ancestor_groups for p in pages]).astype(np.int64),
+              "page_rows": np.array([p.X.shape[0] for p in pages], dtype=np.int64)}
+    # An .npz that np.load reads, but LZMA-compressed and column by column (a column's values
+    # repeat): 1.3 MB for the shipped set instead of 2.9 MB with np.savez_compressed, lossless.
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_LZMA) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.save(buffer, np.asfortranarray(array), allow_pickle=False)
+            archive.writestr(f"{name}.npy", buffer.getvalue())
     os.replace(tmp, out)
     sidecar = {**provenance, "file": out.name, "sha256": _sha256(out),
                "feature_version": FEATURE_VERSION, "n_features": len(feature_names()),
