@@ -14,7 +14,6 @@ minor version, and the tests fit through them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.ensemble._hist_gradient_boosting._gradient_boosting import _update_raw_predictions
@@ -23,18 +22,9 @@ from sklearn.ensemble._hist_gradient_boosting.common import G_H_DTYPE
 from sklearn.ensemble._hist_gradient_boosting.grower import TreeGrower
 from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
-if TYPE_CHECKING:
-    from classifier.model import TreeEnsemble
+from classifier.model import TreeEnsemble, raw_to_proba
 
 __all__ = ["more_rounds"]
-
-
-def _probabilities(raw: np.ndarray) -> np.ndarray:
-    if raw.shape[1] == 1:  # binary: one logit for the positive class
-        positive = 1.0 / (1.0 + np.exp(-raw))
-        return positive
-    shifted = np.exp(raw - raw.max(axis=1, keepdims=True))
-    return np.asarray(shifted / shifted.sum(axis=1, keepdims=True))
 
 
 def more_rounds(forest: TreeEnsemble, X: np.ndarray, targets: np.ndarray,
@@ -62,7 +52,9 @@ def more_rounds(forest: TreeEnsemble, X: np.ndarray, targets: np.ndarray,
     threads = _openmp_effective_n_threads()
     trees: list[tuple[np.ndarray, int]] = []
     for _ in range(rounds):
-        probs = _probabilities(raw)
+        probs = raw_to_proba(raw)
+        if n_outputs == 1:  # binary: the positive class's column, as the one logit
+            probs = probs[:, 1:]
         for k in range(n_outputs):
             gradient = ((probs[:, k] - targets[:, k]) * weights).astype(G_H_DTYPE)
             hessian = (probs[:, k] * (1.0 - probs[:, k]) * weights).astype(G_H_DTYPE)

@@ -417,13 +417,17 @@ class TreeEnsemble:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if X.shape[0] == 0:
             return np.zeros((0, self.classes.shape[0]))
-        raw = self.raw_predict(X)
-        if raw.shape[1] == 1:  # binary: one logit
-            positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
-            return np.stack([1.0 - positive, positive], axis=1)
-        raw -= raw.max(axis=1, keepdims=True)
-        exp = np.exp(raw)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True))
+        return raw_to_proba(self.raw_predict(X))
+
+
+def raw_to_proba(raw: np.ndarray) -> np.ndarray:
+    """Class probabilities from a forest's raw scores (one logit column when binary)."""
+    if raw.shape[1] == 1:  # binary: one logit
+        positive = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+        return np.stack([1.0 - positive, positive], axis=1)
+    shifted = raw - raw.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
 #: Levels after which the (block, tree) pairs that reached a leaf are dropped from the walk
