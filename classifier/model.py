@@ -35,6 +35,12 @@ from classifier.constants import (
 from classifier.features import FEATURE_VERSION, PageFeatures
 from classifier.types import LABELS
 
+_c_trees: Any
+try:
+    from classifier import _trees as _c_trees
+except ImportError:  # not built (no C compiler at install): the numpy walk
+    _c_trees = None
+
 __all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "load_model",
            "model_version", "save_model", "sidecar_path"]
 
@@ -327,6 +333,7 @@ class TreeEnsemble:
         output column ``k``): how fine-tuning continues boosting. ``self`` is left as it is."""
         new = copy.copy(self)
         new.__dict__.pop("_walk", None)
+        new.__dict__.pop("_native", None)
         *arrays, depth = _flatten(trees, self.value.shape[0])
         old = (self.feature, self.threshold, self.missing_left, self.left, self.right,
                self.is_leaf, self.value, self.roots)
@@ -360,7 +367,8 @@ class TreeEnsemble:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.pop("_walk", None)  # derived from the arrays; made again when needed
+        for derived in ("_walk", "_native"):  # made again from the arrays when needed
+            state.pop(derived, None)
         return state
 
     def _layout(self) -> _Walk:
@@ -369,11 +377,33 @@ class TreeEnsemble:
             walk = self._walk = _Walk(self)
         return walk
 
+    def _native_arrays(self) -> tuple[np.ndarray, ...]:
+        """The node arrays in the dtypes the C prediction takes (made once)."""
+        native = getattr(self, "_native", None)
+        if native is None:
+            inner = ~self.is_leaf
+            native = self._native = (
+                self.feature.astype(np.intp), self.threshold.astype(np.float64),
+                self.missing_left.astype(np.uint8), self.left.astype(np.intp),
+                self.right.astype(np.intp), self.is_leaf.astype(np.uint8),
+                self.value.astype(np.float64), self.roots.astype(np.intp),
+                self.tree_output.argmax(axis=1).astype(np.intp),
+                np.ascontiguousarray(self.baseline[0], dtype=np.float64),
+                np.asarray(int(self.feature[inner].max(initial=-1)) + 1))
+        return native
+
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
-        """Raw scores (blocks x outputs): every (block, tree) pair walked at once, one level
-        per step (see :class:`_Walk`)."""
-        walk = self._layout()
+        """Raw scores (blocks x outputs). With ``classifier._trees`` built, each (block,
+        tree) pair is walked in C; else every pair at once in numpy, one level per step
+        (see :class:`_Walk`). The two agree to rounding."""
         X = np.ascontiguousarray(X, dtype=np.float64)
+        if _c_trees is not None:
+            *arrays, features_used = self._native_arrays()
+            if X.shape[1] < int(features_used):
+                raise ValueError(f"the trees read {int(features_used)} features, X has "
+                                 f"{X.shape[1]}")
+            return np.asarray(_c_trees.raw_predict(X, *arrays))
+        walk = self._layout()
         n, n_features = X.shape
         n_trees = self.roots.shape[0]
         flat_x = X.ravel()

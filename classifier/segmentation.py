@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ from classifier.constants import (
 )
 
 __all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "parse_html", "segment",
-           "thin_crowded_tags"]
+           "thin_crowded_tags", "walk_blocks"]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -380,6 +380,31 @@ def _split_tokens(values: tuple[str | None, ...]) -> tuple[str, ...]:
     return tuple(tokens[:_MAX_TOKENS])
 
 
+def tokens_of_values(values: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Tokens of an element's ``TOKEN_ATTRIBUTES`` values, through a process-wide cache
+    (links and images differ by href / src only: their class values recur)."""
+    tokens = _TOKENS_BY_VALUES.get(values)
+    if tokens is None:
+        tokens = _split_tokens(values)
+        if sum(len(v) for v in values if v) <= SEGMENT_CACHED_VALUE_CHARS:
+            if len(_TOKENS_BY_VALUES) >= SEGMENT_CACHE_ENTRIES:
+                _TOKENS_BY_VALUES.clear()
+            _TOKENS_BY_VALUES[values] = tokens
+    return tokens
+
+
+def block_text(parts: list[str]) -> tuple[str, bool]:
+    """A block's text from the pieces the walk collected, whitespace normalised, and
+    whether ``MAX_BLOCK_CHARS`` cut it."""
+    raw = "".join(parts)
+    if len(raw) > 4 * MAX_BLOCK_CHARS:
+        raw = raw[:4 * MAX_BLOCK_CHARS]
+    text = " ".join(raw.split())
+    if len(text) > MAX_BLOCK_CHARS:
+        return text[:MAX_BLOCK_CHARS], True
+    return text, False
+
+
 def class_tokens(element: Any) -> tuple[str, ...]:
     """Lower-case word tokens of an element's class, id, itemprop and role attributes."""
     return _split_tokens(tuple(map(element.get, TOKEN_ATTRIBUTES)))
@@ -465,11 +490,12 @@ def _count_text(block: _Frame, text: str, link: bool) -> None:
             block.link_chars += len(" ".join(text.split())) + 1
 
 
-def _frame_path(frame: _Frame) -> str:
-    """The path ``getpath`` gives for the frame's element, from its parent's path and the
-    walk's sibling counts (valid only when the walk saw every sibling)."""
+def frame_path(frame: Any) -> str:
+    """The path ``getpath`` gives for the frame's element (a frame of either walk), from its
+    parent's path and the walk's sibling counts (valid only when the walk saw every
+    sibling)."""
     pending = []
-    node: _Frame | None = frame
+    node = frame
     while node is not None and node.path is None:
         pending.append(node)
         node = node.parent
@@ -484,6 +510,24 @@ def _frame_path(frame: _Frame) -> str:
             path = f"{path}/{raw}[{node.occurrence + 1}]"
         node.path = path
     return path
+
+
+def fill_chain(frame: Any, tokens_of: Callable[[Any], tuple[str, ...]]) -> None:
+    """Set ``chain`` and ``lineage`` (serials, nearest first, up to 4) on ``frame`` and on
+    the ancestors that lack them (a frame of either walk; ``tokens_of`` fills ``tokens``)."""
+    pending = []
+    node = frame
+    while node is not None and node.chain is None:
+        pending.append(node)
+        node = node.parent
+    chain = node.chain if node is not None and node.chain is not None else ()
+    lineage = node.lineage if node is not None else ()
+    for node in reversed(pending):
+        tokens = node.tokens if node.tokens is not None else tokens_of(node)
+        chain = ((node.tag, tokens), *chain)
+        lineage = (node.serial, *lineage[:3])
+        node.chain = chain
+        node.lineage = lineage
 
 
 class _Walker:
@@ -511,35 +555,10 @@ class _Walker:
         tokens = self.tokens_by_attributes.get(key)
         if tokens is None:
             get = dict(key).get if self.items_complete else element.get
-            values = tuple(map(get, TOKEN_ATTRIBUTES))
-            # Links and images differ by href / src only: their class values recur.
-            tokens = _TOKENS_BY_VALUES.get(values)
-            if tokens is None:
-                tokens = _split_tokens(values)
-                if sum(len(v) for v in values if v) <= SEGMENT_CACHED_VALUE_CHARS:
-                    if len(_TOKENS_BY_VALUES) >= SEGMENT_CACHE_ENTRIES:
-                        _TOKENS_BY_VALUES.clear()
-                    _TOKENS_BY_VALUES[values] = tokens
-            self.tokens_by_attributes[key] = tokens
+            tokens = self.tokens_by_attributes[key] = tokens_of_values(
+                tuple(map(get, TOKEN_ATTRIBUTES)))
         frame.tokens = tokens
         return tokens
-
-    def fill_chain(self, frame: _Frame) -> None:
-        """Set ``chain`` and ``lineage`` (serials, nearest first, up to 4) on ``frame`` and
-        on the ancestors that lack them."""
-        pending = []
-        node: _Frame | None = frame
-        while node is not None and node.chain is None:
-            pending.append(node)
-            node = node.parent
-        chain = node.chain if node is not None and node.chain is not None else ()
-        lineage = node.lineage if node is not None else ()
-        for node in reversed(pending):
-            tokens = node.tokens if node.tokens is not None else self.tokens_of(node)
-            chain = ((node.tag, tokens), *chain)
-            lineage = (node.serial, *lineage[:3])
-            node.chain = chain
-            node.lineage = lineage
 
     def flush(self, frame: _Frame) -> None:
         """Make a block of the text the block frame collected (if any) and start afresh."""
@@ -549,15 +568,11 @@ class _Walker:
         frame.link_chars = frame.n_links = frame.n_images = frame.n_inline = frame.br_run = 0
         if not parts:
             return
-        raw = "".join(parts)
         frame.parts = []
-        if len(raw) > 4 * MAX_BLOCK_CHARS:
-            raw = raw[:4 * MAX_BLOCK_CHARS]
-        text = " ".join(raw.split())
+        text, capped = block_text(parts)
         if not text:
             return
-        if len(text) > MAX_BLOCK_CHARS:
-            text = text[:MAX_BLOCK_CHARS]
+        if capped:
             self.warn(WARN_TEXT_CAP)
         blocks = self.blocks
         if len(blocks) >= MAX_BLOCKS:
@@ -570,7 +585,7 @@ class _Walker:
             container = -1
         else:
             if parent.chain is None:
-                self.fill_chain(parent)
+                fill_chain(parent, self.tokens_of)
             ancestors = parent.chain  # type: ignore[assignment]  # just filled
             lineage = parent.lineage
             container = parent.serial
@@ -603,7 +618,7 @@ class _Walker:
             stopped = self.close(root, stopped=False)
         # Paths from the walk's sibling counts, or from libxml2 where a cap stopped the walk.
         for block, frame in zip(self.blocks, self.block_frames, strict=True):
-            block.path = _path(frame.element) if stopped else _frame_path(frame)
+            block.path = _path(frame.element) if stopped else frame_path(frame)
 
     def walk_below(self, root: _Frame) -> bool:
         """Walk the root frame's subtree in document order; True when a cap stopped it.
@@ -775,11 +790,32 @@ def segment(html_or_tree: Any, *, encoding: str | None = None) -> Segmentation:
         if not warnings:
             warnings.append(WARN_EMPTY)
         return Segmentation((), None, used, tuple(warnings))
-    walker = _Walker(parsed_here=parsed_here)
-    walker.walk(_body(root))
-    for reason in walker.warnings:
+    blocks, walk_warnings = walk_blocks(_body(root), parsed_here=parsed_here)
+    for reason in walk_warnings:
         if reason not in warnings:
             warnings.append(reason)
-    if not walker.blocks and WARN_EMPTY not in warnings:
+    if not blocks and WARN_EMPTY not in warnings:
         warnings.append(WARN_EMPTY)
-    return Segmentation(tuple(walker.blocks), root, used, tuple(warnings))
+    return Segmentation(tuple(blocks), root, used, tuple(warnings))
+
+
+def walk_blocks(start: Any, *, parsed_here: bool = False,
+                compiled: bool = True) -> tuple[list[Block], list[str]]:
+    """The blocks of ``start``'s subtree and the caps that bounded the walk. The C walk
+    (``classifier._walk``, when built) gives the same blocks several times faster;
+    ``compiled=False`` forces the Python one."""
+    if compiled and _c_walk is not None and _c_walk.usable(start):
+        c_walker = _c_walk.Walker()
+        c_walker.paths(c_walker.walk(start))
+        return c_walker.blocks, c_walker.warnings
+    walker = _Walker(parsed_here=parsed_here)
+    walker.walk(start)
+    return walker.blocks, walker.warnings
+
+
+# Last: the C walk reads this module's tables and helpers when it is imported.
+_c_walk: Any
+try:
+    from classifier import _walk as _c_walk
+except ImportError:  # not built (no C compiler at install): the Python walk
+    _c_walk = None

@@ -7,7 +7,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.newscrawl-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Reinstall when the project's build inputs changed (the C kernels are built at install).
+changed() { [ -n "$(find pyproject.toml setup.py classifier -maxdepth 1 -newer "$stamp" \( -name '*.toml' -o -name 'setup.py' -o -name '*.pyx' \) -print -quit)" ]; }
+if [ ! -f "$stamp" ] || changed; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"

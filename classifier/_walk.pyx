@@ -1,0 +1,391 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+"""The segmentation walk in C: the same blocks as ``segmentation._Walker``, read straight
+from libxml2's nodes through lxml's public C API.
+
+The pure-Python walk creates a Python proxy, a tag string and several attribute lookups for
+every element; this one touches the C nodes and creates Python objects only for what a
+block keeps (its text, tokens, element). ``segmentation`` uses it when it is built and falls
+back to the Python walk otherwise; ``tests/test_segmentation_walk.py`` holds the two to the
+same output on real and generated pages.
+"""
+
+from lxml.includes.etreepublic cimport (
+    _Document,
+    _Element,
+    _isElement,
+    attributeValueFromNsName,
+    collectAttributes,
+    elementFactory,
+    import_lxml__etree,
+    namespacedName,
+    tailOf,
+    textOf,
+)
+from lxml.includes.tree cimport (
+    XML_ELEMENT_NODE,
+    xmlDoc,
+    xmlDtd,
+    xmlNode,
+)
+
+import_lxml__etree()
+
+from classifier import segmentation as _S
+from classifier.constants import (
+    MAX_BLOCKS as _MAX_BLOCKS,
+    MAX_DEPTH as _MAX_DEPTH,
+    MAX_NODES as _MAX_NODES,
+    WARN_BLOCK_CAP,
+    WARN_DEPTH_CAP,
+    WARN_NODE_CAP,
+    WARN_TEXT_CAP,
+)
+
+cdef Py_ssize_t MAX_BLOCKS = _MAX_BLOCKS
+cdef Py_ssize_t MAX_DEPTH = _MAX_DEPTH
+cdef Py_ssize_t MAX_NODES = _MAX_NODES
+
+cdef int NOT_ELEMENT = _S._NOT_ELEMENT
+cdef int SKIP = _S._SKIP
+cdef int BREAK = _S._BREAK
+cdef int BLOCK = _S._BLOCK
+cdef int LINK = _S._LINK
+cdef int IMAGE = _S._IMAGE
+
+cdef dict TAG_KINDS = _S._TAG_KINDS
+cdef object tag_kind = _S._tag_kind
+cdef object hidden_style = _S._HIDDEN_STYLE.search
+cdef tuple TOKEN_ATTRIBUTES = _S.TOKEN_ATTRIBUTES
+cdef object tokens_of_values = _S.tokens_of_values
+cdef object block_text = _S.block_text
+cdef object Block = _S.Block
+cdef object element_path = _S._path
+
+
+def usable(start):
+    """Whether this walk reads ``start``'s tree exactly as the Python walk does: an lxml
+    element of a document without a DTD that declares attributes (whose defaults only
+    ``element.get`` would report)."""
+    if not isinstance(start, _Element):
+        return False
+    cdef xmlNode* c_node = (<_Element>start)._c_node
+    if c_node is NULL or c_node.doc is NULL:
+        return False
+    cdef xmlDtd* dtd = c_node.doc.intSubset
+    return dtd is NULL or dtd.attributes is NULL
+
+
+cdef class Frame:
+    """``segmentation._Frame`` with C fields; ``element`` is made on demand."""
+    cdef xmlNode* c_node
+    cdef _Document doc
+    cdef public str tag
+    cdef public object raw_tag
+    cdef public Frame parent
+    cdef public Frame block
+    cdef public Py_ssize_t serial, occurrence, depth, emitted
+    cdef public dict child_counts
+    cdef public object tokens, chain, lineage, path
+    cdef public bint link
+    cdef public list parts
+    cdef public Py_ssize_t link_chars, n_links, n_images, n_inline, br_run
+
+    @property
+    def element(self):
+        return elementFactory(self.doc, self.c_node)
+
+
+cdef inline Frame new_frame(xmlNode* c_node, _Document doc, str tag, object raw_tag,
+                            Frame parent, Py_ssize_t serial, Py_ssize_t occurrence, Frame block,
+                            Py_ssize_t depth, bint link):
+    cdef Frame f = Frame.__new__(Frame)
+    f.c_node = c_node
+    f.doc = doc
+    f.tag = tag
+    f.raw_tag = raw_tag
+    f.parent = parent
+    f.serial = serial
+    f.occurrence = occurrence
+    f.child_counts = {}
+    f.depth = depth
+    f.link = link
+    if block is None:
+        f.block = f
+        f.parts = []
+        f.emitted = 0
+    else:
+        f.block = block
+    return f
+
+
+cdef inline void count_text(Frame block, str text, bint link):
+    if not text.isspace():
+        block.br_run = 0
+        if link:
+            block.link_chars += len(" ".join(text.split())) + 1
+
+
+cdef class Walker:
+    """``segmentation._Walker``'s walk over C nodes (see there for the why of each step)."""
+    cdef public list blocks, block_frames, warnings
+    cdef public Py_ssize_t offset
+    cdef dict tokens_by_attributes
+    cdef _Document doc
+
+    def __init__(self):
+        self.blocks = []
+        self.block_frames = []
+        self.warnings = []
+        self.offset = 0
+        self.tokens_by_attributes = {}
+
+    cdef void warn(self, str reason):
+        if reason not in self.warnings:
+            self.warnings.append(reason)
+
+    cdef tuple tokens_of(self, Frame frame):
+        key = tuple(collectAttributes(frame.c_node, 3))
+        tokens = self.tokens_by_attributes.get(key)
+        if tokens is None:
+            tokens = self.tokens_by_attributes[key] = tokens_of_values(
+                tuple(map(dict(key).get, TOKEN_ATTRIBUTES)))
+        frame.tokens = tokens
+        return tokens
+
+    cdef void fill_chain(self, Frame frame):
+        """``segmentation.fill_chain`` for C frames."""
+        cdef list pending = []
+        cdef Frame node = frame
+        while node is not None and node.chain is None:
+            pending.append(node)
+            node = node.parent
+        chain = node.chain if node is not None and node.chain is not None else ()
+        lineage = node.lineage if node is not None else ()
+        for node in reversed(pending):
+            tokens = node.tokens if node.tokens is not None else self.tokens_of(node)
+            chain = ((node.tag, tokens), *chain)
+            lineage = (node.serial, *lineage[:3])
+            node.chain = chain
+            node.lineage = lineage
+
+    cdef void flush(self, Frame frame):
+        cdef list parts = frame.parts
+        cdef Py_ssize_t links = frame.n_links, images = frame.n_images
+        cdef Py_ssize_t inline_ = frame.n_inline, link_chars = frame.link_chars
+        frame.link_chars = frame.n_links = frame.n_images = frame.n_inline = frame.br_run = 0
+        if not parts:
+            return
+        frame.parts = []
+        text, capped = block_text(parts)
+        if not text:
+            return
+        if capped:
+            self.warn(WARN_TEXT_CAP)
+        cdef list blocks = self.blocks
+        if len(blocks) >= MAX_BLOCKS:
+            self.warn(WARN_BLOCK_CAP)
+            return
+        cdef Frame parent = frame.parent
+        cdef Py_ssize_t container
+        if parent is None:
+            ancestors = ()
+            lineage = ()
+            container = -1
+        else:
+            if parent.chain is None:
+                self.fill_chain(parent)
+            ancestors = parent.chain
+            lineage = parent.lineage
+            container = parent.serial
+        tokens = frame.tokens if frame.tokens is not None else self.tokens_of(frame)
+        frame.emitted += 1
+        blocks.append(Block(
+            len(blocks), text, frame.tag, "", frame.element, frame.depth, tokens, ancestors,
+            min(link_chars, len(text)), links, images, inline_, self.offset, container, lineage,
+            frame.emitted > 1))
+        self.block_frames.append(frame)
+        self.offset += len(text)
+
+    cdef void line_break(self, Frame block):
+        block.br_run += 1
+        if block.br_run >= 2:
+            self.flush(block)
+        else:
+            block.parts.append("\n")
+
+    def walk(self, _Element start not None):
+        """Walk ``start``'s subtree; returns True when a cap stopped it."""
+        self.doc = start._doc
+        tag = _S._tag(start) or "html"
+        cdef Frame root = new_frame(start._c_node, self.doc, tag, start.tag, None, 0, 0, None,
+                                    0, tag == "a")
+        text = start.text
+        if text:
+            root.parts.append(text)
+            count_text(root, text, root.link)
+        cdef bint stopped
+        if start._c_node.type == XML_ELEMENT_NODE:
+            stopped = self.walk_below(root)
+        else:
+            stopped = self.close(root, False)
+        return stopped
+
+    def paths(self, bint stopped):
+        """Each block's path: from the walk's sibling counts, or from libxml2 after a cap."""
+        cdef Frame frame
+        for block, frame in zip(self.blocks, self.block_frames):
+            block.path = element_path(frame.element) if stopped else frame_path(frame)
+
+    cdef bint walk_below(self, Frame root):
+        cdef list blocks = self.blocks
+        cdef dict kinds = TAG_KINDS
+        cdef Frame top = root, block = root
+        cdef bint link = root.link
+        cdef Py_ssize_t depth = root.depth, nodes = 0, occurrence
+        cdef dict counts = root.child_counts
+        cdef list parts
+        cdef int what
+        cdef xmlNode* c_child = root.c_node.children
+        cdef _Document doc = self.doc
+        while True:
+            while c_child is not NULL and not _isElement(c_child):
+                c_child = c_child.next
+            if c_child is not NULL:
+                if len(blocks) >= MAX_BLOCKS:
+                    self.warn(WARN_BLOCK_CAP)
+                    return self.close(top, True)
+                if c_child.type == XML_ELEMENT_NODE:
+                    raw = namespacedName(c_child)
+                    kind = kinds.get(raw)
+                    if kind is None:
+                        kind = tag_kind(raw)
+                    tag, what = kind
+                else:
+                    raw = None
+                    tag, what = "", NOT_ELEMENT
+                if what != NOT_ELEMENT:
+                    occurrence = counts.get(raw, 0)
+                    counts[raw] = occurrence + 1
+                    if what != SKIP:
+                        nodes += 1
+                        if nodes > MAX_NODES:
+                            self.warn(WARN_NODE_CAP)
+                            return self.close(top, True)
+                        if depth >= MAX_DEPTH:
+                            self.warn(WARN_DEPTH_CAP)
+                        elif attributeValueFromNsName(c_child, NULL, <const unsigned char*>b"hidden") is not None:
+                            pass
+                        elif is_hidden_style(c_child):
+                            pass
+                        elif what == BREAK:
+                            self.line_break(block)
+                        elif what == BLOCK:
+                            parts = block.parts
+                            if len(parts) == 1 and (<str>parts[0]).isspace():
+                                block.parts = []
+                                block.link_chars = block.n_links = block.n_images = 0
+                                block.n_inline = block.br_run = 0
+                            elif parts:
+                                self.flush(block)
+                            else:
+                                block.n_links = block.n_images = block.n_inline = 0
+                            text = textOf(c_child)
+                            if has_element_child(c_child) or (text and not text.isspace()):
+                                top = block = new_frame(c_child, doc, tag, raw, top, nodes,
+                                                        occurrence, None, depth + 1, link)
+                                link, depth, counts = top.link, top.depth, top.child_counts
+                                if text:
+                                    block.parts.append(text)
+                                    if link:
+                                        count_text(block, text, link)
+                                c_child = c_child.children
+                                continue
+                        else:
+                            block.n_inline += 1
+                            if what == LINK:
+                                block.n_links += 1
+                            elif what == IMAGE:
+                                block.n_images += 1
+                            text = textOf(c_child)
+                            if has_element_child(c_child):
+                                top = new_frame(c_child, doc, tag, raw, top, nodes, occurrence,
+                                                block, depth + 1, link or what == LINK)
+                                link, depth, counts = top.link, top.depth, top.child_counts
+                                if text:
+                                    block.parts.append(text)
+                                    if link or block.br_run:
+                                        count_text(block, text, link)
+                                c_child = c_child.children
+                                continue
+                            if text:
+                                block.parts.append(text)
+                                if what == LINK or link or block.br_run:
+                                    count_text(block, text, what == LINK or link)
+                tail = tailOf(c_child)
+                if tail:
+                    block.parts.append(tail)
+                    if link or block.br_run:
+                        count_text(block, tail, link)
+                c_child = c_child.next
+            else:  # the children of ``top`` are done: close it
+                if top is root:
+                    return self.close(top, False)
+                done = top
+                top = done.parent
+                if done.block is done:
+                    parts = done.parts
+                    if parts and not (len(parts) == 1 and (<str>parts[0]).isspace()):
+                        self.flush(done)
+                    done.block = None  # no self-reference: frames go without the cyclic GC
+                block = top.block
+                link, depth, counts = top.link, top.depth, top.child_counts
+                tail = tailOf(done.c_node)
+                if tail:
+                    block.parts.append(tail)
+                    if link or block.br_run:
+                        count_text(block, tail, link)
+                c_child = done.c_node.next
+
+    cdef bint close(self, Frame top, bint stopped):
+        cdef Frame frame = top
+        while frame is not None:
+            if frame.block is frame:
+                self.flush(frame)
+                frame.block = None
+            frame = frame.parent
+        return stopped
+
+
+cdef inline bint has_element_child(xmlNode* c_node):
+    """``len(element) > 0``: lxml counts elements, comments, PIs and entity references."""
+    cdef xmlNode* c = c_node.children
+    while c is not NULL:
+        if _isElement(c):
+            return True
+        c = c.next
+    return False
+
+
+cdef inline bint is_hidden_style(xmlNode* c_node):
+    style = attributeValueFromNsName(c_node, NULL, <const unsigned char*>b"style")
+    return bool(style) and hidden_style(style) is not None
+
+
+cdef str frame_path(Frame frame):
+    """``segmentation.frame_path`` for C frames."""
+    cdef list pending = []
+    cdef Frame node = frame
+    while node is not None and node.path is None:
+        pending.append(node)
+        node = node.parent
+    path = node.path if node is not None and node.path is not None else ""
+    for node in reversed(pending):
+        raw = node.raw_tag
+        if node.parent is None or raw[0] == "{":
+            path = element_path(node.element)
+        elif node.parent.child_counts[raw] == 1:
+            path = f"{path}/{raw}"
+        else:
+            path = f"{path}/{raw}[{node.occurrence + 1}]"
+        node.path = path
+    return path
