@@ -21,6 +21,7 @@ from lxml.includes.etreepublic cimport (
     tailOf,
     textOf,
 )
+from libc.string cimport strcmp
 from lxml.includes.tree cimport (
     XML_ELEMENT_NODE,
     xmlDoc,
@@ -389,3 +390,39 @@ cdef str frame_path(Frame frame):
             path = f"{path}/{raw}[{node.occurrence + 1}]"
         node.path = path
     return path
+
+
+def page_facts(_Element root not None):
+    """``features.page_facts`` in C: one pass over the C nodes below ``root``, Python objects
+    made only for what is returned."""
+    cdef xmlNode* top = root._c_node
+    cdef xmlNode* c = top.children
+    cdef const char* name
+    title = None
+    cdef list og_titles = [], ld_json = []
+    while c is not NULL:
+        if c.type == XML_ELEMENT_NODE:
+            if c.ns is NULL:  # a plain tag name matches elements without a namespace only
+                name = <const char*>c.name
+                if strcmp(name, b"title") == 0:
+                    if title is None:
+                        title = textOf(c) or ""
+                elif strcmp(name, b"meta") == 0:
+                    if attributeValueFromNsName(
+                            c, NULL, <const unsigned char*>b"property") == "og:title":
+                        og_titles.append(attributeValueFromNsName(
+                            c, NULL, <const unsigned char*>b"content") or "")
+                elif strcmp(name, b"script") == 0:
+                    if attributeValueFromNsName(
+                            c, NULL, <const unsigned char*>b"type") == "application/ld+json":
+                        ld_json.append(textOf(c) or "")
+            if c.children is not NULL:  # only an element's children are nodes of the tree
+                c = c.children
+                continue
+        while c is not NULL and c.next is NULL:
+            c = c.parent
+            if c is top:
+                c = NULL
+        if c is not NULL:
+            c = c.next
+    return title, og_titles, ld_json

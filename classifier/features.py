@@ -38,7 +38,7 @@ from classifier.cues import (
     STOPWORDS,
     TAG_VOCABULARY,
 )
-from classifier.segmentation import Block, Segmentation
+from classifier.segmentation import Block, Segmentation, page_facts
 
 __all__ = ["FEATURE_VERSION", "PageFeatures", "feature_names", "page_features"]
 
@@ -184,24 +184,12 @@ def _element_buckets(tag: str, tokens: tuple[str, ...]) -> list[int]:
     return buckets
 
 
-def _page_elements(root: Any) -> dict[str, list[Any]]:
-    """The page's ``title``, ``meta`` and ``script`` elements (one pass over the tree)."""
-    found: dict[str, list[Any]] = {"title": [], "meta": [], "script": []}
-    if root is not None:
-        for element in root.iter("title", "meta", "script"):
-            if element is not root:
-                found[element.tag].append(element)
-    return found
-
-
-def _ld_info(scripts: Sequence[Any]) -> tuple[bool, list[str]]:
-    """(page declares ``isAccessibleForFree: false``, ``hasPart.cssSelector`` values)."""
+def _ld_info(ld_json: Sequence[str]) -> tuple[bool, list[str]]:
+    """(page declares ``isAccessibleForFree: false``, ``hasPart.cssSelector`` values), from
+    the texts of its JSON-LD scripts."""
     not_free = False
     selectors: list[str] = []
-    for script in scripts:
-        if script.get("type") != "application/ld+json":
-            continue
-        raw = script.text or ""
+    for raw in ld_json:
         if len(raw) > 500_000 or "ccessibleForFree" not in raw:
             continue
         try:
@@ -237,14 +225,9 @@ def _ld_part_elements(root: Any, selectors: Sequence[str]) -> set[Any]:
     return matched
 
 
-def _page_title_words(elements: dict[str, list[Any]]) -> set[str]:
-    titles = elements["title"]
-    texts = [(titles[0].text or "") if titles else ""]
-    for meta in elements["meta"]:
-        if meta.get("property") == "og:title":
-            texts.append(meta.get("content") or "")
+def _page_title_words(title: str | None, og_titles: Sequence[str]) -> set[str]:
     words: set[str] = set()
-    for text in texts:
+    for text in (title or "", *og_titles):
         words.update(w.lower() for w in _WORD.findall(text[:500]))
     return words
 
@@ -270,8 +253,8 @@ def page_features(seg: Segmentation) -> PageFeatures:
     texts = joined.texts
     chars = (joined.ends - joined.starts).astype(np.float64)
     total_chars = max(1.0, float(chars.sum()))
-    elements = _page_elements(seg.root)
-    n_words = _text_columns(B, joined, chars, _page_title_words(elements))
+    title, og_titles, ld_json = page_facts(seg.root)
+    n_words = _text_columns(B, joined, chars, _page_title_words(title, og_titles))
     B[10] = link_chars / chars
     B[11] = np.log1p(n_links)
     B[12] = n_links / np.maximum(n_words, 1)
@@ -292,7 +275,7 @@ def page_features(seg: Segmentation) -> PageFeatures:
     B[30] = np.log1p(counts[inverse])
     B[31] = container_chars[inverse] / total_chars
     B[32] = container_links[inverse] / np.maximum(1.0, container_chars[inverse])
-    not_free, selectors = _ld_info(elements["script"])
+    not_free, selectors = _ld_info(ld_json)
     ld_parts = _ld_part_elements(seg.root, selectors) if selectors else set()
     if ld_parts:
         B[33] = [float(b.element in ld_parts or any(a in ld_parts

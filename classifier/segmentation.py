@@ -39,8 +39,8 @@ from classifier.constants import (
     WARN_UNPARSABLE,
 )
 
-__all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "parse_html", "segment",
-           "thin_crowded_tags", "walk_blocks"]
+__all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "page_facts", "parse_html",
+           "segment", "thin_crowded_tags", "walk_blocks"]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -811,6 +811,31 @@ def walk_blocks(start: Any, *, parsed_here: bool = False,
     walker = _Walker(parsed_here=parsed_here)
     walker.walk(start)
     return walker.blocks, walker.warnings
+
+
+def page_facts(root: Any) -> tuple[str | None, list[str], list[str]]:
+    """What the features read from the head of the page, in one pass over the tree below
+    ``root``: the text of the first ``title``, the ``og:title`` values and the texts of the
+    ``application/ld+json`` scripts (in C when built)."""
+    if root is None:
+        return None, [], []
+    if _c_walk is not None and _c_walk.usable(root):
+        return _c_walk.page_facts(root)
+    title: str | None = None
+    og_titles: list[str] = []
+    ld_json: list[str] = []
+    for element in root.iter("title", "meta", "script"):
+        if element is root:
+            continue
+        if element.tag == "title":
+            if title is None:
+                title = element.text or ""
+        elif element.tag == "meta":
+            if element.get("property") == "og:title":
+                og_titles.append(element.get("content") or "")
+        elif element.get("type") == "application/ld+json":
+            ld_json.append(element.text or "")
+    return title, og_titles, ld_json
 
 
 # Last: the C walk reads this module's tables and helpers when it is imported.

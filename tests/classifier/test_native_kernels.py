@@ -190,3 +190,28 @@ def test_sample_page_same_article_either_way(monkeypatch: pytest.MonkeyPatch):
     assert [(b.text, b.label) for b in compiled.blocks] == [(b.text, b.label)
                                                              for b in fallback.blocks]
     assert np.allclose([b.score for b in compiled.blocks], [b.score for b in fallback.blocks])
+
+
+def _python_page_facts(root: object, monkeypatch: pytest.MonkeyPatch) -> object:
+    with monkeypatch.context() as patch:
+        patch.setattr(segmentation, "_c_walk", None)
+        return segmentation.page_facts(root)
+
+
+@needs_kernels
+def test_same_page_facts(monkeypatch: pytest.MonkeyPatch):
+    pages = [path.read_bytes() for path in _fixture_pages()] + [
+        SAMPLE_PAGE.encode(),
+        b"<html><head><title>First</title><title>Second</title>"
+        b'<meta property="og:title" content="OG one"><meta property="og:title">'
+        b'<script type="application/ld+json">{"a": 1}</script><script>var x;</script></head>'
+        b'<body><svg><title>icon</title></svg><script type="application/ld+json"></script>'
+        b"<p>&amp; text</p></body></html>",
+        b"<p>no head at all</p>"]
+    for page in pages:
+        root, _, _ = parse_html(page)
+        assert segmentation.page_facts(root) == _python_page_facts(root, monkeypatch)
+    built = etree.fromstring('<html xmlns:x="urn:x"><x:title>ns</x:title><head><!--c-->'
+                             "<title>t<b>bold</b>tail</title></head></html>")
+    assert segmentation.page_facts(built) == _python_page_facts(built, monkeypatch)
+    assert segmentation.page_facts(built) == ("t", [], [])
