@@ -393,13 +393,14 @@ cdef str frame_path(Frame frame):
 
 
 def page_facts(_Element root not None):
-    """``features.page_facts`` in C: one pass over the C nodes below ``root``, Python objects
-    made only for what is returned."""
+    """``segmentation.page_facts`` in C: one pass over the C nodes below ``root``, Python
+    objects made only for what is returned (a tuple of ``PageFacts``' fields)."""
     cdef xmlNode* top = root._c_node
     cdef xmlNode* c = top.children
     cdef const char* name
-    title = None
-    cdef list og_titles = [], ld_json = []
+    cdef bint language_seen = False
+    title = language = None
+    cdef list og_titles = [], site_names = [], ld_json = []
     while c is not NULL:
         if c.type == XML_ELEMENT_NODE:
             if c.ns is NULL:  # a plain tag name matches elements without a namespace only
@@ -408,13 +409,16 @@ def page_facts(_Element root not None):
                     if title is None:
                         title = textOf(c) or ""
                 elif strcmp(name, b"meta") == 0:
-                    if attributeValueFromNsName(
-                            c, NULL, <const unsigned char*>b"property") == "og:title":
-                        og_titles.append(attributeValueFromNsName(
-                            c, NULL, <const unsigned char*>b"content") or "")
+                    prop = attribute(c, b"property")
+                    if prop == "og:title":
+                        og_titles.append(attribute(c, b"content") or "")
+                    elif prop == "og:site_name":
+                        site_names.append(attribute(c, b"content") or "")
+                    if not language_seen and (attribute(c, b"http-equiv") or "").lower() == (
+                            "content-language"):
+                        language, language_seen = attribute(c, b"content"), True
                 elif strcmp(name, b"script") == 0:
-                    if attributeValueFromNsName(
-                            c, NULL, <const unsigned char*>b"type") == "application/ld+json":
+                    if attribute(c, b"type") == "application/ld+json":
                         ld_json.append(textOf(c) or "")
             if c.children is not NULL:  # only an element's children are nodes of the tree
                 c = c.children
@@ -425,4 +429,9 @@ def page_facts(_Element root not None):
                 c = NULL
         if c is not NULL:
             c = c.next
-    return title, og_titles, ld_json
+    return title, og_titles, site_names, language, ld_json
+
+
+cdef inline object attribute(xmlNode* c_node, const char* name):
+    """``element.get(name)``."""
+    return attributeValueFromNsName(c_node, NULL, <const unsigned char*>name)

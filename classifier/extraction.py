@@ -63,12 +63,12 @@ def extract(html: str | bytes | Any, url: str | None = None, *, model: BlockMode
     if not seg.blocks:
         warnings = seg.warnings or (WARN_EMPTY,)
         return Article(body="", title=page_title(seg), blocks=(), url=url,
-                       language=_language(seg.root), warnings=tuple(warnings))
+                       language=_language(seg), warnings=tuple(warnings))
     try:
         used = model if model is not None else _default_model()
     except ModelError as exc:
         return Article(body="", title=page_title(seg), blocks=(), url=url,
-                       language=_language(seg.root),
+                       language=_language(seg),
                        warnings=(*seg.warnings, f"{WARN_MODEL_ERROR}:{exc.reason}"))
     try:
         labelled = label_blocks(seg, used)
@@ -76,7 +76,7 @@ def extract(html: str | bytes | Any, url: str | None = None, *, model: BlockMode
     except Exception as exc:
         logger.exception("labelling failed for %s", url)
         return Article(body="", title=page_title(seg), blocks=(), url=url,
-                       language=_language(seg.root),
+                       language=_language(seg),
                        warnings=(*seg.warnings, f"{WARN_INTERNAL}:{type(exc).__name__}"))
 
 
@@ -130,7 +130,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
         else:
             byline.append(lb.text)
     return Article(body="\n\n".join(body), title=title, blocks=tuple(labelled), url=url,
-                   language=_language(seg.root), model_version=version,
+                   language=_language(seg), model_version=version,
                    warnings=tuple(seg.warnings), byline=tuple(byline))
 
 
@@ -311,15 +311,13 @@ def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
 
 def page_title(seg: Segmentation) -> str | None:
     """og:title or <title>, without the site name."""
-    root = seg.root
-    if root is None:
+    if seg.root is None:
         return None
+    facts = seg.facts()
     site = None
-    for meta in root.iterfind(".//meta[@property='og:site_name']"):
-        site = normalise_space(meta.get("content") or "") or None
-    candidates = [meta.get("content") or "" for meta in root.iterfind(".//meta[@property='og:title']")]
-    candidates.append(root.findtext(".//title") or "")
-    for raw in candidates:
+    for name in facts.site_names:
+        site = normalise_space(name) or None
+    for raw in (*facts.og_titles, facts.title or ""):
         text = normalise_space(raw)
         if text:
             return _strip_site_name(text, site)
@@ -338,15 +336,12 @@ def _strip_site_name(title: str, site: str | None) -> str:
     return max(parts, key=len)
 
 
-def _language(root: Any) -> str | None:
+def _language(seg: Segmentation) -> str | None:
+    root = seg.root
     if root is None:
         return None
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not lang:
-        for meta in root.iterfind(".//meta[@http-equiv]"):
-            if (meta.get("http-equiv") or "").lower() == "content-language":
-                lang = meta.get("content")
-                break
+    lang = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+            or seg.facts().content_language)
     if not lang:
         return None
     return lang.strip().split(",")[0].strip().replace("_", "-")[:20] or None

@@ -38,7 +38,7 @@ from classifier.cues import (
     STOPWORDS,
     TAG_VOCABULARY,
 )
-from classifier.segmentation import Block, Segmentation, page_facts
+from classifier.segmentation import Block, Segmentation
 
 __all__ = ["FEATURE_VERSION", "PageFeatures", "feature_names", "page_features"]
 
@@ -253,8 +253,8 @@ def page_features(seg: Segmentation) -> PageFeatures:
     texts = joined.texts
     chars = (joined.ends - joined.starts).astype(np.float64)
     total_chars = max(1.0, float(chars.sum()))
-    title, og_titles, ld_json = page_facts(seg.root)
-    n_words = _text_columns(B, joined, chars, _page_title_words(title, og_titles))
+    facts = seg.facts()
+    n_words = _text_columns(B, joined, chars, _page_title_words(facts.title, facts.og_titles))
     B[10] = link_chars / chars
     B[11] = np.log1p(n_links)
     B[12] = n_links / np.maximum(n_words, 1)
@@ -275,7 +275,7 @@ def page_features(seg: Segmentation) -> PageFeatures:
     B[30] = np.log1p(counts[inverse])
     B[31] = container_chars[inverse] / total_chars
     B[32] = container_links[inverse] / np.maximum(1.0, container_chars[inverse])
-    not_free, selectors = _ld_info(ld_json)
+    not_free, selectors = _ld_info(facts.ld_json)
     ld_parts = _ld_part_elements(seg.root, selectors) if selectors else set()
     if ld_parts:
         B[33] = [float(b.element in ld_parts or any(a in ld_parts

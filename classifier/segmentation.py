@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -39,8 +39,8 @@ from classifier.constants import (
     WARN_UNPARSABLE,
 )
 
-__all__ = ["Block", "Segmentation", "decode_html", "normalise_space", "page_facts", "parse_html",
-           "segment", "thin_crowded_tags", "walk_blocks"]
+__all__ = ["Block", "PageFacts", "Segmentation", "decode_html", "normalise_space", "page_facts",
+           "parse_html", "segment", "thin_crowded_tags", "walk_blocks"]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -126,6 +126,14 @@ class Segmentation:
     root: Any = field(repr=False)
     encoding: str | None = None
     warnings: tuple[str, ...] = ()
+    _facts: PageFacts | None = field(default=None, init=False, repr=False, compare=False)
+
+    def facts(self) -> PageFacts:
+        """The page's :class:`PageFacts` (read once; the features and the assembly share
+        them)."""
+        if self._facts is None:
+            self._facts = page_facts(self.root)
+        return self._facts
 
     @property
     def text_chars(self) -> int:
@@ -813,17 +821,29 @@ def walk_blocks(start: Any, *, parsed_here: bool = False,
     return walker.blocks, walker.warnings
 
 
-def page_facts(root: Any) -> tuple[str | None, list[str], list[str]]:
-    """What the features read from the head of the page, in one pass over the tree below
-    ``root``: the text of the first ``title``, the ``og:title`` values and the texts of the
-    ``application/ld+json`` scripts (in C when built)."""
+class PageFacts(NamedTuple):
+    """What the features and the assembly read from a page's ``title`` / ``meta`` /
+    ``script`` elements (found anywhere below the root, as ``iter`` finds them)."""
+
+    #: ``text`` of the first ``title`` (None without one).
+    title: str | None
+    #: ``content`` of every ``meta property="og:title"`` / ``"og:site_name"`` ("" if absent).
+    og_titles: list[str]
+    site_names: list[str]
+    #: ``content`` of the first ``meta http-equiv="content-language"`` (any case).
+    content_language: str | None
+    #: texts of the ``script type="application/ld+json"`` elements.
+    ld_json: list[str]
+
+
+def page_facts(root: Any) -> PageFacts:
+    """The :class:`PageFacts` of the tree below ``root``, in one pass (in C when built)."""
     if root is None:
-        return None, [], []
+        return PageFacts(None, [], [], None, [])
     if _c_walk is not None and _c_walk.usable(root):
-        return _c_walk.page_facts(root)
-    title: str | None = None
-    og_titles: list[str] = []
-    ld_json: list[str] = []
+        return PageFacts(*_c_walk.page_facts(root))
+    facts = PageFacts(None, [], [], None, [])
+    title, language, language_seen = None, None, False
     for element in root.iter("title", "meta", "script"):
         if element is root:
             continue
@@ -831,11 +851,17 @@ def page_facts(root: Any) -> tuple[str | None, list[str], list[str]]:
             if title is None:
                 title = element.text or ""
         elif element.tag == "meta":
-            if element.get("property") == "og:title":
-                og_titles.append(element.get("content") or "")
+            prop = element.get("property")
+            if prop == "og:title":
+                facts.og_titles.append(element.get("content") or "")
+            elif prop == "og:site_name":
+                facts.site_names.append(element.get("content") or "")
+            if not language_seen and (element.get("http-equiv") or "").lower() == (
+                    "content-language"):
+                language, language_seen = element.get("content"), True
         elif element.get("type") == "application/ld+json":
-            ld_json.append(element.text or "")
-    return title, og_titles, ld_json
+            facts.ld_json.append(element.text or "")
+    return facts._replace(title=title, content_language=language)
 
 
 # Last: the C walk reads this module's tables and helpers when it is imported.

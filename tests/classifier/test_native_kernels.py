@@ -204,6 +204,8 @@ def test_same_page_facts(monkeypatch: pytest.MonkeyPatch):
         SAMPLE_PAGE.encode(),
         b"<html><head><title>First</title><title>Second</title>"
         b'<meta property="og:title" content="OG one"><meta property="og:title">'
+        b'<meta property="og:site_name" content="Site"><meta http-equiv="Content-Language">'
+        b'<meta http-equiv="content-language" content="de">'
         b'<script type="application/ld+json">{"a": 1}</script><script>var x;</script></head>'
         b'<body><svg><title>icon</title></svg><script type="application/ld+json"></script>'
         b"<p>&amp; text</p></body></html>",
@@ -214,4 +216,4 @@ def test_same_page_facts(monkeypatch: pytest.MonkeyPatch):
     built = etree.fromstring('<html xmlns:x="urn:x"><x:title>ns</x:title><head><!--c-->'
                              "<title>t<b>bold</b>tail</title></head></html>")
     assert segmentation.page_facts(built) == _python_page_facts(built, monkeypatch)
-    assert segmentation.page_facts(built) == ("t", [], [])
+    assert segmentation.page_facts(built) == ("t", [], [], None, [])
