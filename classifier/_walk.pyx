@@ -14,7 +14,6 @@ from lxml.includes.etreepublic cimport (
     _Element,
     _isElement,
     attributeValueFromNsName,
-    collectAttributes,
     elementFactory,
     import_lxml__etree,
     namespacedName,
@@ -56,7 +55,10 @@ cdef int IMAGE = _S._IMAGE
 cdef dict TAG_KINDS = _S._TAG_KINDS
 cdef object tag_kind = _S._tag_kind
 cdef object hidden_style = _S._HIDDEN_STYLE.search
-cdef tuple TOKEN_ATTRIBUTES = _S.TOKEN_ATTRIBUTES
+if _S.TOKEN_ATTRIBUTES != ("class", "id", "itemprop", "role", "data-component", "data-testid"):
+    raise ImportError("classifier._walk reads other token attributes: rebuild it")
+cdef tuple NO_VALUES = (None,) * 6
+cdef dict TOKENS_BY_VALUES = _S._TOKENS_BY_VALUES
 cdef object tokens_of_values = _S.tokens_of_values
 cdef object block_text = _S.block_text
 cdef object Block = _S.Block
@@ -130,7 +132,6 @@ cdef class Walker:
     """``segmentation._Walker``'s walk over C nodes (see there for the why of each step)."""
     cdef public list blocks, block_frames, warnings
     cdef public Py_ssize_t offset
-    cdef dict tokens_by_attributes
     cdef _Document doc
 
     def __init__(self):
@@ -138,18 +139,23 @@ cdef class Walker:
         self.block_frames = []
         self.warnings = []
         self.offset = 0
-        self.tokens_by_attributes = {}
 
     cdef void warn(self, str reason):
         if reason not in self.warnings:
             self.warnings.append(reason)
 
     cdef tuple tokens_of(self, Frame frame):
-        key = tuple(collectAttributes(frame.c_node, 3))
-        tokens = self.tokens_by_attributes.get(key)
+        cdef xmlNode* c_node = frame.c_node
+        cdef tuple values
+        if c_node.properties is NULL:
+            values = NO_VALUES
+        else:  # six lookups in C cost less than a key of all attributes
+            values = (attribute(c_node, b"class"), attribute(c_node, b"id"),
+                      attribute(c_node, b"itemprop"), attribute(c_node, b"role"),
+                      attribute(c_node, b"data-component"), attribute(c_node, b"data-testid"))
+        tokens = TOKENS_BY_VALUES.get(values)
         if tokens is None:
-            tokens = self.tokens_by_attributes[key] = tokens_of_values(
-                tuple(map(dict(key).get, TOKEN_ATTRIBUTES)))
+            tokens = tokens_of_values(values)
         frame.tokens = tokens
         return tokens
 

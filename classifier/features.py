@@ -78,7 +78,7 @@ _CUE_CHARS = 400
 _HASH_CACHE: dict[str, int] = {}
 _LEVEL_CACHE: dict[tuple[str, ...], int] = {}
 _OWN_CACHE: dict[tuple[str, ...], np.ndarray] = {}
-_BUCKET_CACHE: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+_ELEMENT_CACHE: dict[tuple[str, tuple[str, ...]], tuple[list[int], int]] = {}
 _CACHE_LIMIT = 50_000
 _NUMBERS = attrgetter("depth", "link_chars", "n_links", "n_images", "n_inline", "partial",
                       "offset", "container")
@@ -173,15 +173,16 @@ def _own_tokens(tokens: tuple[str, ...]) -> np.ndarray:
     return row
 
 
-def _element_buckets(tag: str, tokens: tuple[str, ...]) -> list[int]:
-    """Hash buckets of an ancestor: its tag, then its tokens (cached: pages repeat them)."""
-    key = (tag, tokens)
-    buckets = _BUCKET_CACHE.get(key)
-    if buckets is None:
-        buckets = [_hash("<" + tag), *map(_hash, tokens)]
-        if len(_BUCKET_CACHE) < _CACHE_LIMIT:
-            _BUCKET_CACHE[key] = buckets
-    return buckets
+def _element_info(element: tuple[str, tuple[str, ...]]) -> tuple[list[int], int]:
+    """An ancestor's hash buckets (its tag, then its tokens) and class-cue group mask
+    (cached: sites repeat them)."""
+    info = _ELEMENT_CACHE.get(element)
+    if info is None:
+        tag, tokens = element
+        info = ([_hash("<" + tag), *map(_hash, tokens)], _group_mask(tokens) if tokens else 0)
+        if len(_ELEMENT_CACHE) < _CACHE_LIMIT:
+            _ELEMENT_CACHE[element] = info
+    return info
 
 
 def _ld_info(ld_json: Sequence[str]) -> tuple[bool, list[str]]:
@@ -382,18 +383,26 @@ def _structure_columns(X: np.ndarray, B: np.ndarray, blocks: Sequence[Block],
     owner = np.repeat(np.arange(len(near)), per_chain)
     level = np.arange(owner.shape[0]) - np.repeat(np.cumsum(per_chain) - per_chain, per_chain)
     elements = [pair for chain in near for pair in chain]
-    buckets = [_element_buckets(tag, tokens) for tag, tokens in elements]
-    per_element = np.array([len(b) for b in buckets], dtype=np.int64)
-    cells = np.repeat(owner * width, per_element) + np.fromiter(
-        itertools.chain.from_iterable(buckets), dtype=np.int64, count=int(per_element.sum()))
+    # Containers share their ancestors: each distinct (tag, tokens) is looked up once.
+    distinct: dict[tuple[str, tuple[str, ...]], int] = {}
+    ids = np.array([distinct.setdefault(pair, len(distinct)) for pair in elements],
+                   dtype=np.intp)
+    infos = list(map(_element_info, distinct))
+    lengths = np.array([len(buckets) for buckets, _ in infos], dtype=np.int64)
+    flat = np.fromiter(itertools.chain.from_iterable(buckets for buckets, _ in infos),
+                       dtype=np.int64, count=int(lengths.sum()))
+    per_element = lengths[ids]
+    # each element's buckets, in element order: where they start in ``flat``, then a run
+    first = np.repeat((np.cumsum(lengths) - lengths)[ids] - (np.cumsum(per_element) - per_element),
+                      per_element)
+    cells = np.repeat(owner * width, per_element) + flat[first + np.arange(first.shape[0])]
     weights = (1.0 / (1 + np.repeat(level, per_element))).astype(np.float32)
     ancestor_tokens = np.zeros(len(near) * width, dtype=np.float32)
     # One float32 addition per token, in the original order: the same sums to the last bit.
     np.add.at(ancestor_tokens, cells, weights)
     X[:, _ANC_BASE:_ANC_BASE + width] = ancestor_tokens.reshape(-1, width)[around]
     groups = np.arange(len(CLASS_CUES))
-    masks = np.array([_group_mask(tokens) if tokens else 0 for _, tokens in elements],
-                     dtype=np.int64)
+    masks = np.array([mask for _, mask in infos], dtype=np.int64)[ids]
     matched = (masks[:, None] >> groups) & 1 == 1
     levels = np.full((len(near), groups.shape[0]), float(_NO_MATCH_LEVEL))
     np.minimum.at(levels, owner, np.where(matched, level[:, None] + 1.0, _NO_MATCH_LEVEL))
