@@ -20,6 +20,7 @@ from lxml.includes.etreepublic cimport (
     tailOf,
     textOf,
 )
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.string cimport strcmp
 from lxml.includes.tree cimport (
     XML_ELEMENT_NODE,
@@ -29,6 +30,14 @@ from lxml.includes.tree cimport (
 )
 
 import_lxml__etree()
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void* PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t i) nogil
+    void PyUnicode_WRITE(int kind, void* data, Py_ssize_t i, Py_UCS4 ch) nogil
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
+    object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
 
 from classifier import segmentation as _S
 from classifier.constants import (
@@ -441,3 +450,34 @@ def page_facts(_Element root not None):
 cdef inline object attribute(xmlNode* c_node, const char* name):
     """``element.get(name)``."""
     return attributeValueFromNsName(c_node, NULL, <const unsigned char*>name)
+
+
+def squeeze_space(text):
+    """``" ".join(text.split())`` without making a string of every word (the same
+    whitespace: ``str.isspace``); ``text`` is a ``str`` or a subclass."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    cdef Py_ssize_t n = len(text), i, j = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef bint gap = False
+    cdef Py_UCS4 ch
+    cdef char* out = <char*>PyMem_Malloc(n * kind + 1)
+    if out is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            ch = PyUnicode_READ(kind, data, i)
+            if Py_UNICODE_ISSPACE(ch):
+                gap = j > 0
+            else:
+                if gap:
+                    PyUnicode_WRITE(kind, out, j, 32)
+                    j += 1
+                    gap = False
+                PyUnicode_WRITE(kind, out, j, ch)
+                j += 1
+        # makes the canonical string: the narrowest kind that holds what is left
+        return PyUnicode_FromKindAndData(kind, out, j)
+    finally:
+        PyMem_Free(out)

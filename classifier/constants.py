@@ -15,7 +15,7 @@ MAX_BLOCK_CHARS = 20_000
 MAX_BLOCKS = 2_000
 #: Entries of each of segmentation's per-process caches (tokens of class / id values and
 #: words, tag names); a full cache starts afresh.
-SEGMENT_CACHE_ENTRIES = 8_192
+SEGMENT_CACHE_ENTRIES = 32_768
 #: Longest class / id value (characters) whose tokens are cached.
 SEGMENT_CACHED_VALUE_CHARS = 200
 #: Bytes looked at for a ``<meta charset>`` declaration.

@@ -148,6 +148,8 @@ class Segmentation:
 
 def normalise_space(text: str) -> str:
     """Collapse every run of whitespace (including NBSP) into one space and strip the ends."""
+    if _c_walk is not None:
+        return _c_walk.squeeze_space(text)
     return " ".join(text.split())
 
 
@@ -407,7 +409,7 @@ def block_text(parts: list[str]) -> tuple[str, bool]:
     raw = "".join(parts)
     if len(raw) > 4 * MAX_BLOCK_CHARS:
         raw = raw[:4 * MAX_BLOCK_CHARS]
-    text = " ".join(raw.split())
+    text = normalise_space(raw)
     if len(text) > MAX_BLOCK_CHARS:
         return text[:MAX_BLOCK_CHARS], True
     return text, False
