@@ -115,8 +115,8 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
-    labelled = _fallback_when_empty(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled, title_key)
+    labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else meta_title
     body: list[str] = []
@@ -178,15 +178,17 @@ def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[Labelled
     return labelled
 
 
-def _fallback_when_empty(blocks: tuple[Block, ...],
-                         labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                         headline: int | None = None) -> list[LabelledBlock]:
     """A short post (a photo and a caption, two lines of text) may leave every block under the
-    content threshold: then the likeliest content block, and the blocks of its container that
-    are about as likely, are the article, rather than an empty body."""
-    if any(lb.label == CONTENT for lb in labelled):
+    content threshold but the headline and a byline: then the likeliest other block, and the
+    blocks of its container that are about as likely, are the article, rather than an empty
+    body."""
+    if any(lb.label == CONTENT and i != headline and _content_role(b, lb) == "body"
+           for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))):
         return labelled
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
-                  if not _never_article(b, lb)]
+                  if lb.label != CONTENT and not _never_article(b, lb)]
     # the sidebar's "about me" box is likelier than a two-line post, but never the article
     candidates = [i for i in candidates if not in_sidebar(blocks[i].ancestors)] or candidates
     if not candidates:

@@ -265,6 +265,17 @@ def test_empty_body_falls_back_to_the_likeliest_content():
     assert nothing.body == ""
 
 
+def test_fallback_when_only_the_headline_and_byline_are_content():
+    post = ("Six days without power so far, and the generator in the yard has run out of fuel "
+            "twice; the council says another week.")
+    page = _page(f"<h1>Bridge closure delayed</h1><p class='byline'>By Orla Pemberton</p>"
+                 f"<p>{post}</p>")
+    article = _assemble(page, {"Bridge": 0.9, "By Orla": 0.9, post: 0.3}, default=0.01)
+    assert article.title == "Bridge closure delayed"
+    assert article.byline == ("By Orla Pemberton",)
+    assert article.body == post
+
+
 def test_fallback_skips_the_sidebar_and_site_furniture():
     caption = "The old toll bridge at Felbridge, closed since March."
     archive = "October 2012 (19)"
