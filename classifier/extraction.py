@@ -298,17 +298,20 @@ def _drop_headline_copies(labelled: list[LabelledBlock],
 
 def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                     title_key: str | None = None) -> int | None:
-    """The first content heading before the first content paragraph, if any: a heading
-    element, or a block that reads exactly as the page's title (a headline in a styled
-    ``<div>``)."""
+    """The headline: among the content blocks before the first content paragraph, the one
+    that reads exactly as the page's title (also a headline in a styled ``<div>``), else the
+    first heading element. A sidebar's "Critics' choice" heading often comes first."""
+    first = None
     for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True)):
         if lb.label != CONTENT:
             continue
-        if block.tag in _HEADLINE_TAGS or (title_key and _text_key(lb.text) == title_key):
+        if title_key and _text_key(lb.text) == title_key:
             return i
+        if first is None and block.tag in _HEADLINE_TAGS:
+            first = i
         if len(block.text) > 120:
-            return None
-    return None
+            break
+    return first
 
 
 def page_title(seg: Segmentation) -> str | None:

@@ -97,6 +97,16 @@ def test_a_styled_div_reading_as_the_page_title_is_the_headline():
     assert plain.paragraphs[0] == "Bridge closure delayed"
 
 
+def test_the_heading_reading_as_the_page_title_beats_an_earlier_heading():
+    html = (_page(_story(), after="")
+            .replace("<html>", "<html><head><title>Bridge closure delayed | "
+                               "The Felbridge Gazette</title></head>")
+            .replace("<div class='main'>", "<div class='main'><h2>Critics' choice</h2>"))
+    article = _assemble(html, {})
+    assert article.title == "Bridge closure delayed"
+    assert "Bridge closure delayed" not in article.body
+
+
 @pytest.mark.parametrize("line", [
     "By ORLA PEMBERTON, Local Democracy Reporter", "Updated 3:45 PM", "Last updated at 7:40 AM",
     "Photo: Felbridge Gazette", "Monday 9 June 2026, 12:41 GMT", "June 9, 2026 | 12:41 pm",
