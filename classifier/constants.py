@@ -81,6 +81,11 @@ REGION_GAP_CHARS = 0
 #: Shortest content block outside the main region that can run on from it (shorter ones are
 #: captions, datelines, stray links).
 REGION_RUN_MIN_CHARS = 200
+#: Shortest content block between the headline and the main region kept as the article's lead
+#: (standfirst, summary) though it lies outside the region.
+LEAD_MIN_CHARS = 80
+#: Share of a block's characters inside links from which it is a teaser, not the lead.
+LEAD_MAX_LINK_SHARE = 0.5
 
 #: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its
 #: probability of ``content`` is at least this, with the blocks of its container whose

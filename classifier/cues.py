@@ -21,7 +21,7 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "in_sidebar", "is_comments_heading", "is_metadata_line", "is_related_link",
+           "in_sidebar", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -166,6 +166,24 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     place of author bios, "about this blog" boxes and teasers, never of the article."""
     return any(tag == "aside" or not _SIDEBAR_TOKENS.isdisjoint(tokens)
                for tag, tokens in ancestors)
+
+
+#: Class / id tokens of text set into a page's column: a photo caption or credit, a pull
+#: quote, an author's bio box.
+_INSET_TOKEN = re.compile(r"caption|credit|quote|biography|(?:^|-|author)bio(?:$|-|box)")
+#: Levels of ancestors (nearest first) whose tokens can mark an inset.
+_INSET_LEVELS = 2
+
+
+def is_inset(tag: str, tokens: tuple[str, ...],
+             ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """A caption, photo credit, pull quote or bio box (by its tag or its own or its near
+    ancestors' class / id tokens): never the article's lead, however close to the headline."""
+    if tag in ("figcaption", "blockquote"):
+        return True
+    return any(_INSET_TOKEN.search(token) for token in tokens) or any(
+        _INSET_TOKEN.search(token) for _, element_tokens in ancestors[:_INSET_LEVELS]
+        for token in element_tokens)
 
 
 # --- article metadata lines (used by assembly, not by the features) ---------------------------

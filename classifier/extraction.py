@@ -18,6 +18,8 @@ from classifier.constants import (
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
     FALLBACK_SCORE_MARGIN,
+    LEAD_MAX_LINK_SHARE,
+    LEAD_MIN_CHARS,
     MAIN_REGION_SHARE,
     METADATA_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
@@ -32,6 +34,7 @@ from classifier.cues import (
     in_comment_thread,
     in_sidebar,
     is_comments_heading,
+    is_inset,
     is_metadata_line,
     is_related_link,
     is_site_furniture,
@@ -252,7 +255,8 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     model is very sure: the article's text sits together in one part of the page. Content
     outside the main region stays when it is the headline or a byline / dateline between the
     headline and the region, or when it runs on from the region in reading order (a last
-    paragraph in a sibling element) with little other text in between."""
+    paragraph in a sibling element) with little other text in between, or when it is the
+    lead (standfirst, summary) between the headline and the region."""
     region = main_region(labelled, blocks)
     if region is None:
         return labelled
@@ -262,7 +266,9 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     if headline is not None and headline < inside[0]:
         keep.add(headline)
         keep.update(i for i in range(headline + 1, inside[0])
-                    if _content_role(blocks[i], labelled[i]) == "byline")
+                    if labelled[i].label == CONTENT and (
+                        _content_role(blocks[i], labelled[i]) == "byline"
+                        or _is_lead(blocks[i], labelled[i])))
     for order in (range(inside[0] - 1, -1, -1), range(inside[-1] + 1, len(labelled))):
         gap = 0
         for i in order:
@@ -277,6 +283,15 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
                 gap = 0
     return [_as_navigation(lb) if lb.label == CONTENT and i not in keep
             and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
+
+
+def _is_lead(block: Block, lb: LabelledBlock) -> bool:
+    """A paragraph of prose between the headline and the article's main region: the lead, often
+    in the article's header, away from the body's container. Teasers (mostly links), captions,
+    pull quotes and bio boxes there are not."""
+    return (len(lb.text) >= LEAD_MIN_CHARS and block.link_chars < LEAD_MAX_LINK_SHARE * len(lb.text)
+            and not in_sidebar(block.ancestors)
+            and not is_inset(block.tag, block.tokens, block.ancestors))
 
 
 def _text_key(text: str) -> str:

@@ -16,6 +16,7 @@ from classifier.constants import (
 from classifier.cues import (
     in_sidebar,
     is_comments_heading,
+    is_inset,
     is_metadata_line,
     is_related_link,
     is_site_furniture,
@@ -105,6 +106,31 @@ def test_the_heading_reading_as_the_page_title_beats_an_earlier_heading():
     article = _assemble(html, {})
     assert article.title == "Bridge closure delayed"
     assert "Bridge closure delayed" not in article.body
+
+
+def test_lead_between_headline_and_main_region_stays():
+    lead = ("Engineers found more corrosion than expected, so drivers face three more months of "
+            "detours around Felbridge.")
+    caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday morning last week."
+    teaser = "<a href='/news/ferry'>Felbridge ferry timetable cut for the winter, the operator says</a>"
+    head = (f"<p class='standfirst'>{lead}</p><p class='caption'>{caption}</p>"
+            f"<p>{teaser}</p>")
+    scores = {lead[:20]: 0.9, caption[:20]: 0.9, "Felbridge ferry": 0.9}
+    article = _assemble(_page(_story(head)), scores)
+    assert article.paragraphs == [lead, *PARAGRAPHS]
+    # without a headline before it, a block outside the region is no lead
+    no_headline = _assemble(_page(_story(head).replace("<h1>Bridge closure delayed</h1>", "")),
+                            scores)
+    assert article.paragraphs[1:] == no_headline.paragraphs == PARAGRAPHS
+
+
+@pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
+    ("p", ("caption",), (), True), ("div", (), (("figure", ("wp", "caption")),), True),
+    ("p", (), (("div", ("author", "bio")),), True), ("blockquote", (), (), True),
+    ("p", ("pull", "quote"), (), True), ("p", ("standfirst",), (("header", ()),), False),
+    ("p", (), (("div", ("biology",)),), False)])
+def test_is_inset(tag, tokens, ancestors, expected):
+    assert is_inset(tag, tokens, ancestors) is expected
 
 
 @pytest.mark.parametrize("line", [
