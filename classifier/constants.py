@@ -86,6 +86,9 @@ REGION_RUN_MIN_CHARS = 200
 LEAD_MIN_CHARS = 80
 #: Share of a block's characters inside links from which it is a teaser, not the lead.
 LEAD_MAX_LINK_SHARE = 0.5
+#: Photo captions leave the body when the rest of the body has at least this many times their
+#: characters (a photo gallery's captions are its text).
+CAPTIONS_OUT_MIN_RATIO = 1.0
 
 #: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its
 #: probability of ``content`` is at least this, with the blocks of its container whose

@@ -21,7 +21,7 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "in_sidebar", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
+           "in_sidebar", "is_caption", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -184,6 +184,17 @@ def is_inset(tag: str, tokens: tuple[str, ...],
     return any(_INSET_TOKEN.search(token) for token in tokens) or any(
         _INSET_TOKEN.search(token) for _, element_tokens in ancestors[:_INSET_LEVELS]
         for token in element_tokens)
+
+
+def is_caption(tag: str, tokens: tuple[str, ...],
+               ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """A photo caption: a ``<figcaption>``, or a block whose class / id tokens or its parent's
+    name a caption ("wp-caption-text", "image-caption")."""
+    if tag == "figcaption":
+        return True
+    parent_tokens = ancestors[0][1] if ancestors else ()
+    return any("caption" in token for token in tokens) or any(
+        "caption" in token for token in parent_tokens)
 
 
 # --- article metadata lines (used by assembly, not by the features) ---------------------------

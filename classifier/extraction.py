@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from classifier.constants import (
+    CAPTIONS_OUT_MIN_RATIO,
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
@@ -33,6 +34,7 @@ from classifier.constants import (
 from classifier.cues import (
     in_comment_thread,
     in_sidebar,
+    is_caption,
     is_comments_heading,
     is_inset,
     is_metadata_line,
@@ -122,25 +124,36 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else meta_title
-    body: list[str] = []
+    body: list[tuple[str, bool]] = []
     byline: list[str] = []
     for i, (block, lb) in enumerate(zip(seg.blocks, labelled, strict=True)):
         if lb.label != CONTENT or i == headline:
             continue
         kind = _content_role(block, lb)
         if kind == "body":
-            body.append(lb.text)
+            body.append((lb.text, is_caption(block.tag, block.tokens, block.ancestors)))
         else:
             byline.append(lb.text)
-    return Article(body="\n\n".join(body), title=title, blocks=tuple(labelled), url=url,
+    return Article(body="\n\n".join(_without_captions(body)), title=title, blocks=tuple(labelled), url=url,
                    language=_language(seg.root), model_version=version,
                    warnings=tuple(seg.warnings), byline=tuple(byline))
+
+
+def _without_captions(body: list[tuple[str, bool]]) -> list[str]:
+    """The body's paragraphs without its photo captions (content by the taxonomy, but not the
+    article's text), unless the captions are most of it: a photo gallery's captions are its
+    text."""
+    caption_chars = sum(len(text) for text, caption in body if caption)
+    rest_chars = sum(len(text) for text, caption in body if not caption)
+    if caption_chars and rest_chars >= CAPTIONS_OUT_MIN_RATIO * caption_chars:
+        return [text for text, caption in body if not caption]
+    return [text for text, _ in body]
 
 
 def _content_role(block: Block, lb: LabelledBlock) -> str:
     """``byline`` (byline / dateline / time stamp / credit line: the article's metadata) or
     ``body``: both are ``content`` by the taxonomy, only ``body`` is the article's text.
-    Captions stay in ``body``: leaving them out measured no gain on dragnet or l3s-gn1."""
+    Captions in ``body`` are left out at the end (``_without_captions``)."""
     if len(lb.text.split()) <= METADATA_MAX_WORDS and is_metadata_line(
             lb.text, block.tag, block.tokens, block.ancestors):
         return "byline"

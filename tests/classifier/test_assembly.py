@@ -15,6 +15,7 @@ from classifier.constants import (
 )
 from classifier.cues import (
     in_sidebar,
+    is_caption,
     is_comments_heading,
     is_inset,
     is_metadata_line,
@@ -131,6 +132,29 @@ def test_lead_between_headline_and_main_region_stays():
     ("p", (), (("div", ("biology",)),), False)])
 def test_is_inset(tag, tokens, ancestors, expected):
     assert is_inset(tag, tokens, ancestors) is expected
+
+
+def test_captions_leave_the_body_unless_they_are_most_of_it():
+    caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday."
+    figure = f"<figure><img src='b.jpg'><figcaption>{caption}</figcaption></figure>"
+    story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
+    # a photo gallery: the captions are the text
+    slides = [f"Slide {n}: the bridge deck seen from the {side} bank, before the repairs began."
+              for n, side in ((1, "north"), (2, "south"))]
+    gallery = "".join(f"<div class='slide-caption'><p>{t}</p></div>" for t in slides)
+    shown = _assemble(_page(f"<h1>Bridge closure delayed</h1>{gallery}<p>Short note.</p>"), {})
+    assert shown.paragraphs == [*slides, "Short note."]
+
+
+@pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
+    ("figcaption", (), (), True), ("p", ("wp", "caption", "text", "wp-caption-text"), (), True),
+    ("p", (), (("div", ("image-caption",)),), True),
+    ("p", (), (("div", ()), ("div", ("caption",))), False), ("p", ("lead",), (), False)])
+def test_is_caption(tag, tokens, ancestors, expected):
+    assert is_caption(tag, tokens, ancestors) is expected
 
 
 @pytest.mark.parametrize("line", [
