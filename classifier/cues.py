@@ -20,8 +20,8 @@ from classifier.constants import (
     SEGMENT_CACHE_ENTRIES,
 )
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "in_sidebar", "is_caption", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
+           "in_comment_thread", "in_sidebar", "is_caption", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -168,11 +168,24 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
                for tag, tokens in ancestors)
 
 
+#: Class / id tokens of an author's bio box ("author-bio", "authorbio", "bio", "biography";
+#: not "biology").
+_BIO = r"biography|(?:^|-|author)bio(?:$|-|box)"
+_BIO_TOKEN = re.compile(_BIO)
 #: Class / id tokens of text set into a page's column: a photo caption or credit, a pull
 #: quote, an author's bio box.
-_INSET_TOKEN = re.compile(r"caption|credit|quote|biography|(?:^|-|author)bio(?:$|-|box)")
-#: Levels of ancestors (nearest first) whose tokens can mark an inset.
+_INSET_TOKEN = re.compile(rf"caption|credit|quote|{_BIO}")
+#: Levels of ancestors (nearest first) whose tokens can mark an inset or a bio box.
 _INSET_LEVELS = 2
+
+
+def in_bio_box(tokens: tuple[str, ...],
+               ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is (in) an author's bio box ("Jane Doe is a reporter at ..."): about the
+    writer, not the article's text."""
+    return any(_BIO_TOKEN.search(token) for token in tokens) or any(
+        _BIO_TOKEN.search(token) for _, element_tokens in ancestors[:_INSET_LEVELS]
+        for token in element_tokens)
 
 
 def is_inset(tag: str, tokens: tuple[str, ...],

@@ -32,6 +32,7 @@ from classifier.constants import (
     WARN_MODEL_ERROR,
 )
 from classifier.cues import (
+    in_bio_box,
     in_comment_thread,
     in_sidebar,
     is_caption,
@@ -167,17 +168,18 @@ def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
-    are "Posted in / Tagged" lines, archive entries and "Read more: <other story>" teasers,
-    and leaked script code is no text."""
+    are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
+    story>" teasers, and leaked script code is no text."""
     return [_as_navigation(lb) if lb.label == CONTENT and (
         _never_article(b, lb) or is_related_link(lb.text, b.link_chars))
         else lb for b, lb in zip(blocks, labelled, strict=True)]
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
-    """A reader's comment, site furniture or leaked script code: never the article's text."""
+    """A reader's comment, an author's bio box, site furniture or leaked script code: never
+    the article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
-            or is_site_furniture(lb.text))
+            or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:

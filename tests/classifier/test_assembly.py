@@ -14,6 +14,7 @@ from classifier.constants import (
     REGION_RUN_MIN_CHARS,
 )
 from classifier.cues import (
+    in_bio_box,
     in_sidebar,
     is_caption,
     is_comments_heading,
@@ -147,6 +148,23 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
     gallery = "".join(f"<div class='slide-caption'><p>{t}</p></div>" for t in slides)
     shown = _assemble(_page(f"<h1>Bridge closure delayed</h1>{gallery}<p>Short note.</p>"), {})
     assert shown.paragraphs == [*slides, "Short note."]
+
+
+def test_author_bio_box_is_navigation():
+    bio = ("Orla Pemberton is the Gazette's transport reporter. She has covered Felbridge's "
+           "roads and bridges since 2019.")
+    after = f"<div class='author-bio'><p>{bio}</p></div>"
+    article = _assemble(_page(_story(), after=after), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert {b.text: b.label for b in article.blocks}[bio] == NAVIGATION
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    (("author-bio",), (), True), ((), (("div", ("authorbio",)),), True),
+    ((), (("div", ("bio",)),), True), ((), (("div", ("about", "biography")),), True),
+    ((), (("div", ("biology",)),), False), ((), (("div", ()), ("div", ()), ("div", ("bio",))), False)])
+def test_in_bio_box(tokens, ancestors, expected):
+    assert in_bio_box(tokens, ancestors) is expected
 
 
 @pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
