@@ -84,6 +84,9 @@ REGION_RUN_MIN_CHARS = 200
 #: Shortest content block between the headline and the main region kept as the article's lead
 #: (standfirst, summary) though it lies outside the region.
 LEAD_MIN_CHARS = 80
+#: Shortest lead marked up as one (class "standfirst", "intro", "dek" ...): kept before the main
+#: region with or without a headline before it.
+LEAD_MARKED_MIN_CHARS = 30
 #: Share of a block's characters inside links from which it is a teaser, not the lead.
 LEAD_MAX_LINK_SHARE = 0.5
 #: Photo captions leave the body when the rest of the body has at least this many times their

@@ -21,7 +21,8 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_sidebar", "is_caption", "is_comments_heading", "is_inset", "is_metadata_line", "is_related_link",
+           "in_comment_thread", "in_sidebar", "is_caption", "is_comments_heading", "is_inset",
+           "is_lead_marked", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -177,6 +178,20 @@ _BIO_TOKEN = re.compile(_BIO)
 _INSET_TOKEN = re.compile(rf"caption|credit|quote|{_BIO}")
 #: Levels of ancestors (nearest first) whose tokens can mark an inset or a bio box.
 _INSET_LEVELS = 2
+
+
+#: Class / id tokens of an article's lead (standfirst, summary, dek).
+_LEAD_TOKENS = frozenset({"lead", "intro", "standfirst", "preamble", "excerpt", "dek", "deck",
+                          "summary", "description", "teaser", "lede", "abstract", "subtitle",
+                          "subheadline", "kicker"})
+
+
+def is_lead_marked(tokens: tuple[str, ...],
+                   ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or one of its two nearest ancestors is marked up as the article's lead."""
+    return not _LEAD_TOKENS.isdisjoint(tokens) or any(
+        not _LEAD_TOKENS.isdisjoint(element_tokens)
+        for _, element_tokens in ancestors[:_INSET_LEVELS])
 
 
 def in_bio_box(tokens: tuple[str, ...],

@@ -19,6 +19,7 @@ from classifier.constants import (
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
     FALLBACK_SCORE_MARGIN,
+    LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
     LEAD_MIN_CHARS,
     MAIN_REGION_SHARE,
@@ -38,6 +39,7 @@ from classifier.cues import (
     is_caption,
     is_comments_heading,
     is_inset,
+    is_lead_marked,
     is_metadata_line,
     is_related_link,
     is_site_furniture,
@@ -283,7 +285,11 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
         keep.update(i for i in range(headline + 1, inside[0])
                     if labelled[i].label == CONTENT and (
                         _content_role(blocks[i], labelled[i]) == "byline"
-                        or _is_lead(blocks[i], labelled[i])))
+                        or _is_lead(blocks[i], labelled[i], LEAD_MIN_CHARS)))
+    keep.update(i for i in range(inside[0])
+                if labelled[i].label == CONTENT
+                and is_lead_marked(blocks[i].tokens, blocks[i].ancestors)
+                and _is_lead(blocks[i], labelled[i], LEAD_MARKED_MIN_CHARS))
     for order in (range(inside[0] - 1, -1, -1), range(inside[-1] + 1, len(labelled))):
         gap = 0
         for i in order:
@@ -300,11 +306,11 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
             and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
 
 
-def _is_lead(block: Block, lb: LabelledBlock) -> bool:
-    """A paragraph of prose between the headline and the article's main region: the lead, often
-    in the article's header, away from the body's container. Teasers (mostly links), captions,
-    pull quotes and bio boxes there are not."""
-    return (len(lb.text) >= LEAD_MIN_CHARS and block.link_chars < LEAD_MAX_LINK_SHARE * len(lb.text)
+def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:
+    """A paragraph of prose before the article's main region (between the headline and the
+    region, or marked up as the lead): the lead, often in the article's header, away from the
+    body's container. Teasers (mostly links), captions, pull quotes and bio boxes are not."""
+    return (len(lb.text) >= min_chars and block.link_chars < LEAD_MAX_LINK_SHARE * len(lb.text)
             and not in_sidebar(block.ancestors)
             and not is_inset(block.tag, block.tokens, block.ancestors))
 

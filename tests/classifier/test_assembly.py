@@ -115,15 +115,19 @@ def test_lead_between_headline_and_main_region_stays():
             "detours around Felbridge.")
     caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday morning last week."
     teaser = "<a href='/news/ferry'>Felbridge ferry timetable cut for the winter, the operator says</a>"
-    head = (f"<p class='standfirst'>{lead}</p><p class='caption'>{caption}</p>"
-            f"<p>{teaser}</p>")
+    head = f"<p>{lead}</p><p class='caption'>{caption}</p><p>{teaser}</p>"
     scores = {lead[:20]: 0.9, caption[:20]: 0.9, "Felbridge ferry": 0.9}
     article = _assemble(_page(_story(head)), scores)
     assert article.paragraphs == [lead, *PARAGRAPHS]
-    # without a headline before it, a block outside the region is no lead
+    # without a headline before it, a block outside the region is no lead ...
     no_headline = _assemble(_page(_story(head).replace("<h1>Bridge closure delayed</h1>", "")),
                             scores)
     assert article.paragraphs[1:] == no_headline.paragraphs == PARAGRAPHS
+    # ... unless it is marked up as one; then a short one is too
+    short = "Three more months of detours around Felbridge."
+    marked = _story(f"<p class='standfirst'>{short}</p>").replace(
+        "<h1>Bridge closure delayed</h1>", "")
+    assert _assemble(_page(marked), {short[:20]: 0.9}).paragraphs == [short, *PARAGRAPHS]
 
 
 @pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
