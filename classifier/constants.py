@@ -89,6 +89,13 @@ LEAD_MIN_CHARS = 80
 LEAD_MARKED_MIN_CHARS = 30
 #: Share of a block's characters inside links from which it is a teaser, not the lead.
 LEAD_MAX_LINK_SHARE = 0.5
+#: Probability of ``content`` from which a block inside the main region whose class / id tokens
+#: (or its parent's) name the article's body ("entry-content", "post-body", itemprop
+#: "articleBody") is content, with at least MARKED_BODY_MIN_CHARS characters and under
+#: MARKED_BODY_MAX_LINK_SHARE of them in links.
+MARKED_BODY_SCORE = 0.4
+MARKED_BODY_MIN_CHARS = 40
+MARKED_BODY_MAX_LINK_SHARE = 0.5
 #: Photo captions leave the body when the rest of the body has at least this many times their
 #: characters (a photo gallery's captions are its text).
 CAPTIONS_OUT_MIN_RATIO = 1.0

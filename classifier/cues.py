@@ -21,8 +21,8 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_sidebar", "is_caption", "is_comments_heading", "is_inset",
-           "is_lead_marked", "is_metadata_line", "is_related_link",
+           "in_comment_thread", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
+           "is_inset", "is_lead_marked", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -178,6 +178,23 @@ _BIO_TOKEN = re.compile(_BIO)
 _INSET_TOKEN = re.compile(rf"caption|credit|quote|{_BIO}")
 #: Levels of ancestors (nearest first) whose tokens can mark an inset or a bio box.
 _INSET_LEVELS = 2
+
+
+#: Class / id tokens of the element holding an article's text (CMS conventions; single words
+#: such as "content" or "body" mark whole page columns too, so only compounds count).
+_BODY_TOKENS = frozenset({
+    "post-body", "postbody", "entry-content", "entrycontent", "entry-body", "entry-text",
+    "post-content", "post-entry", "post-text", "article-body", "articlebody", "article-content",
+    "article-text", "articletext", "article-copy", "story-body", "story-content", "story-text",
+    "storytext", "body-text", "body-copy"})
+
+
+def is_body_marked(tokens: tuple[str, ...],
+                   ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or its parent is marked up as the article's text ("entry-content",
+    "post-body", itemprop "articleBody")."""
+    parent_tokens = ancestors[0][1] if ancestors else ()
+    return not (_BODY_TOKENS.isdisjoint(tokens) and _BODY_TOKENS.isdisjoint(parent_tokens))
 
 
 #: Class / id tokens of an article's lead (standfirst, summary, dek).

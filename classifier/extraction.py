@@ -23,6 +23,9 @@ from classifier.constants import (
     LEAD_MAX_LINK_SHARE,
     LEAD_MIN_CHARS,
     MAIN_REGION_SHARE,
+    MARKED_BODY_MAX_LINK_SHARE,
+    MARKED_BODY_MIN_CHARS,
+    MARKED_BODY_SCORE,
     METADATA_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
     REGION_GAP_CHARS,
@@ -36,6 +39,7 @@ from classifier.cues import (
     in_bio_box,
     in_comment_thread,
     in_sidebar,
+    is_body_marked,
     is_caption,
     is_comments_heading,
     is_inset,
@@ -123,6 +127,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
+    labelled = _keep_marked_body(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled, title_key)
     labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
@@ -313,6 +318,31 @@ def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:
     return (len(lb.text) >= min_chars and block.link_chars < LEAD_MAX_LINK_SHARE * len(lb.text)
             and not in_sidebar(block.ancestors)
             and not is_inset(block.tag, block.tokens, block.ancestors))
+
+
+def _keep_marked_body(blocks: tuple[Block, ...],
+                      labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A paragraph under the content threshold but inside the main region, in an element the
+    page marks up as the article's text (``cues.is_body_marked``), is content from
+    ``MARKED_BODY_SCORE``: a short post's one paragraph, a paragraph of unusual shape. Short
+    lines, teasers (mostly links), comments and furniture stay out."""
+    region = main_region(labelled, blocks)
+    if region is None:
+        return labelled
+    out = labelled
+    for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True)):
+        score = lb.scores.get(CONTENT, 0.0)
+        if (lb.label == CONTENT or score < MARKED_BODY_SCORE
+                or len(lb.text) < MARKED_BODY_MIN_CHARS
+                or block.link_chars >= MARKED_BODY_MAX_LINK_SHARE * len(lb.text)
+                or not _inside(lb.path, region)
+                or not is_body_marked(block.tokens, block.ancestors)
+                or _never_article(block, lb) or is_related_link(lb.text, block.link_chars)):
+            continue
+        if out is labelled:
+            out = list(labelled)
+        out[i] = replace(lb, label=CONTENT, score=score)
+    return out
 
 
 def _text_key(text: str) -> str:

@@ -16,6 +16,7 @@ from classifier.constants import (
 from classifier.cues import (
     in_bio_box,
     in_sidebar,
+    is_body_marked,
     is_caption,
     is_comments_heading,
     is_inset,
@@ -152,6 +153,28 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
     gallery = "".join(f"<div class='slide-caption'><p>{t}</p></div>" for t in slides)
     shown = _assemble(_page(f"<h1>Bridge closure delayed</h1>{gallery}<p>Short note.</p>"), {})
     assert shown.paragraphs == [*slides, "Short note."]
+
+
+def test_unsure_paragraph_in_the_marked_article_body_is_content():
+    unsure = ("Buses will keep one lane while the deck is replaced, the operator said, and "
+              "timetables will change from Monday.")
+    marked = _story().replace("<div class='body'>", "<div class='body entry-content'>").replace(
+        "</div>", f"<p>{unsure}</p><p>Short line here.</p></div>", 1)
+    short = {"Short line": 0.45}
+    article = _assemble(_page(marked), {unsure: 0.45, **short})
+    assert article.paragraphs == [*PARAGRAPHS, unsure]
+    # without the mark-up, or less likely, it stays out
+    plain = _assemble(_page(marked.replace(" entry-content", "")), {unsure: 0.45, **short})
+    assert plain.paragraphs == PARAGRAPHS
+    unlikely = _assemble(_page(marked), {unsure: 0.2, **short})
+    assert unlikely.paragraphs == PARAGRAPHS
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    (("entry", "content", "entry-content"), (), True), ((), (("div", ("post-body",)),), True),
+    ((), (("div", ("content",)),), False), ((), (("div", ()), ("div", ("post-body",))), False)])
+def test_is_body_marked(tokens, ancestors, expected):
+    assert is_body_marked(tokens, ancestors) is expected
 
 
 def test_author_bio_box_is_navigation():
