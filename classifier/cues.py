@@ -211,13 +211,27 @@ def is_lead_marked(tokens: tuple[str, ...],
         for _, element_tokens in ancestors[:_INSET_LEVELS])
 
 
+#: Whether an element's tokens mark a bio box, by the tokens (judged once per token tuple).
+_BIO_ELEMENTS: dict[tuple[str, ...], bool] = {}
+
+
+def _is_bio_element(tokens: tuple[str, ...]) -> bool:
+    found = _BIO_ELEMENTS.get(tokens)
+    if found is None:
+        found = any(_BIO_TOKEN.search(token) for token in tokens)
+        if len(_BIO_ELEMENTS) >= SEGMENT_CACHE_ENTRIES:
+            _BIO_ELEMENTS.clear()
+        _BIO_ELEMENTS[tokens] = found
+    return found
+
+
 def in_bio_box(tokens: tuple[str, ...],
                ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """The block is (in) an author's bio box ("Jane Doe is a reporter at ..."): about the
     writer, not the article's text."""
-    return any(_BIO_TOKEN.search(token) for token in tokens) or any(
-        _BIO_TOKEN.search(token) for _, element_tokens in ancestors[:_INSET_LEVELS]
-        for token in element_tokens)
+    return (bool(tokens) and _is_bio_element(tokens)) or any(
+        element_tokens and _is_bio_element(element_tokens)
+        for _, element_tokens in ancestors[:_INSET_LEVELS])
 
 
 def is_inset(tag: str, tokens: tuple[str, ...],

@@ -326,22 +326,22 @@ def _keep_marked_body(blocks: tuple[Block, ...],
     page marks up as the article's text (``cues.is_body_marked``), is content from
     ``MARKED_BODY_SCORE``: a short post's one paragraph, a paragraph of unusual shape. Short
     lines, teasers (mostly links), comments and furniture stay out."""
+    candidates = [i for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True))
+                  if lb.label != CONTENT and lb.scores.get(CONTENT, 0.0) >= MARKED_BODY_SCORE
+                  and len(lb.text) >= MARKED_BODY_MIN_CHARS
+                  and block.link_chars < MARKED_BODY_MAX_LINK_SHARE * len(lb.text)
+                  and is_body_marked(block.tokens, block.ancestors)]
+    if not candidates:
+        return labelled
     region = main_region(labelled, blocks)
     if region is None:
         return labelled
-    out = labelled
-    for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True)):
-        score = lb.scores.get(CONTENT, 0.0)
-        if (lb.label == CONTENT or score < MARKED_BODY_SCORE
-                or len(lb.text) < MARKED_BODY_MIN_CHARS
-                or block.link_chars >= MARKED_BODY_MAX_LINK_SHARE * len(lb.text)
-                or not _inside(lb.path, region)
-                or not is_body_marked(block.tokens, block.ancestors)
-                or _never_article(block, lb) or is_related_link(lb.text, block.link_chars)):
-            continue
-        if out is labelled:
-            out = list(labelled)
-        out[i] = replace(lb, label=CONTENT, score=score)
+    out = list(labelled)
+    for i in candidates:
+        block, lb = blocks[i], labelled[i]
+        if (_inside(lb.path, region) and not _never_article(block, lb)
+                and not is_related_link(lb.text, block.link_chars)):
+            out[i] = replace(lb, label=CONTENT, score=lb.scores.get(CONTENT, 0.0))
     return out
 
 
