@@ -81,6 +81,24 @@ REGION_GAP_CHARS = 0
 #: Shortest content block outside the main region that can run on from it (shorter ones are
 #: captions, datelines, stray links).
 REGION_RUN_MIN_CHARS = 200
+#: Shortest content block between the headline and the main region kept as the article's lead
+#: (standfirst, summary) though it lies outside the region.
+LEAD_MIN_CHARS = 80
+#: Shortest lead marked up as one (class "standfirst", "intro", "dek" ...): kept before the main
+#: region with or without a headline before it.
+LEAD_MARKED_MIN_CHARS = 30
+#: Share of a block's characters inside links from which it is a teaser, not the lead.
+LEAD_MAX_LINK_SHARE = 0.5
+#: Probability of ``content`` from which a block inside the main region whose class / id tokens
+#: (or its parent's) name the article's body ("entry-content", "post-body", itemprop
+#: "articleBody") is content, with at least MARKED_BODY_MIN_CHARS characters and under
+#: MARKED_BODY_MAX_LINK_SHARE of them in links.
+MARKED_BODY_SCORE = 0.4
+MARKED_BODY_MIN_CHARS = 40
+MARKED_BODY_MAX_LINK_SHARE = 0.5
+#: Photo captions leave the body when the rest of the body has at least this many times their
+#: characters (a photo gallery's captions are its text).
+CAPTIONS_OUT_MIN_RATIO = 1.0
 
 #: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its
 #: probability of ``content`` is at least this, with the blocks of its container whose

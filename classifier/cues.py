@@ -20,8 +20,9 @@ from classifier.constants import (
     SEGMENT_CACHE_ENTRIES,
 )
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_comment_thread",
-           "in_sidebar", "is_comments_heading", "is_metadata_line", "is_related_link",
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
+           "in_comment_thread", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
+           "is_inset", "is_lead_marked", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -166,6 +167,93 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     place of author bios, "about this blog" boxes and teasers, never of the article."""
     return any(tag == "aside" or not _SIDEBAR_TOKENS.isdisjoint(tokens)
                for tag, tokens in ancestors)
+
+
+#: Class / id tokens of an author's bio box ("author-bio", "authorbio", "bio", "biography";
+#: not "biology").
+_BIO = r"biography|(?:^|-|author)bio(?:$|-|box)"
+_BIO_TOKEN = re.compile(_BIO)
+#: Class / id tokens of text set into a page's column: a photo caption or credit, a pull
+#: quote, an author's bio box.
+_INSET_TOKEN = re.compile(rf"caption|credit|quote|{_BIO}")
+#: Levels of ancestors (nearest first) whose tokens can mark an inset or a bio box.
+_INSET_LEVELS = 2
+
+
+#: Class / id tokens of the element holding an article's text (CMS conventions; single words
+#: such as "content" or "body" mark whole page columns too, so only compounds count).
+_BODY_TOKENS = frozenset({
+    "post-body", "postbody", "entry-content", "entrycontent", "entry-body", "entry-text",
+    "post-content", "post-entry", "post-text", "article-body", "articlebody", "article-content",
+    "article-text", "articletext", "article-copy", "story-body", "story-content", "story-text",
+    "storytext", "body-text", "body-copy"})
+
+
+def is_body_marked(tokens: tuple[str, ...],
+                   ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or its parent is marked up as the article's text ("entry-content",
+    "post-body", itemprop "articleBody")."""
+    parent_tokens = ancestors[0][1] if ancestors else ()
+    return not (_BODY_TOKENS.isdisjoint(tokens) and _BODY_TOKENS.isdisjoint(parent_tokens))
+
+
+#: Class / id tokens of an article's lead (standfirst, summary, dek).
+_LEAD_TOKENS = frozenset({"lead", "intro", "standfirst", "preamble", "excerpt", "dek", "deck",
+                          "summary", "description", "teaser", "lede", "abstract", "subtitle",
+                          "subheadline", "kicker"})
+
+
+def is_lead_marked(tokens: tuple[str, ...],
+                   ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or one of its two nearest ancestors is marked up as the article's lead."""
+    return not _LEAD_TOKENS.isdisjoint(tokens) or any(
+        not _LEAD_TOKENS.isdisjoint(element_tokens)
+        for _, element_tokens in ancestors[:_INSET_LEVELS])
+
+
+#: Whether an element's tokens mark a bio box, by the tokens (judged once per token tuple).
+_BIO_ELEMENTS: dict[tuple[str, ...], bool] = {}
+
+
+def _is_bio_element(tokens: tuple[str, ...]) -> bool:
+    found = _BIO_ELEMENTS.get(tokens)
+    if found is None:
+        found = any(_BIO_TOKEN.search(token) for token in tokens)
+        if len(_BIO_ELEMENTS) >= SEGMENT_CACHE_ENTRIES:
+            _BIO_ELEMENTS.clear()
+        _BIO_ELEMENTS[tokens] = found
+    return found
+
+
+def in_bio_box(tokens: tuple[str, ...],
+               ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is (in) an author's bio box ("Jane Doe is a reporter at ..."): about the
+    writer, not the article's text."""
+    return (bool(tokens) and _is_bio_element(tokens)) or any(
+        element_tokens and _is_bio_element(element_tokens)
+        for _, element_tokens in ancestors[:_INSET_LEVELS])
+
+
+def is_inset(tag: str, tokens: tuple[str, ...],
+             ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """A caption, photo credit, pull quote or bio box (by its tag or its own or its near
+    ancestors' class / id tokens): never the article's lead, however close to the headline."""
+    if tag in ("figcaption", "blockquote"):
+        return True
+    return any(_INSET_TOKEN.search(token) for token in tokens) or any(
+        _INSET_TOKEN.search(token) for _, element_tokens in ancestors[:_INSET_LEVELS]
+        for token in element_tokens)
+
+
+def is_caption(tag: str, tokens: tuple[str, ...],
+               ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """A photo caption: a ``<figcaption>``, or a block whose class / id tokens or its parent's
+    name a caption ("wp-caption-text", "image-caption")."""
+    if tag == "figcaption":
+        return True
+    parent_tokens = ancestors[0][1] if ancestors else ()
+    return any("caption" in token for token in tokens) or any(
+        "caption" in token for token in parent_tokens)
 
 
 # --- article metadata lines (used by assembly, not by the features) ---------------------------

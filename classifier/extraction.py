@@ -14,11 +14,18 @@ from typing import Any
 import numpy as np
 
 from classifier.constants import (
+    CAPTIONS_OUT_MIN_RATIO,
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
     FALLBACK_SCORE_MARGIN,
+    LEAD_MARKED_MIN_CHARS,
+    LEAD_MAX_LINK_SHARE,
+    LEAD_MIN_CHARS,
     MAIN_REGION_SHARE,
+    MARKED_BODY_MAX_LINK_SHARE,
+    MARKED_BODY_MIN_CHARS,
+    MARKED_BODY_SCORE,
     METADATA_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
     REGION_GAP_CHARS,
@@ -29,9 +36,14 @@ from classifier.constants import (
     WARN_MODEL_ERROR,
 )
 from classifier.cues import (
+    in_bio_box,
     in_comment_thread,
     in_sidebar,
+    is_body_marked,
+    is_caption,
     is_comments_heading,
+    is_inset,
+    is_lead_marked,
     is_metadata_line,
     is_related_link,
     is_site_furniture,
@@ -115,29 +127,42 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
-    labelled = _fallback_when_empty(seg.blocks, labelled)
+    labelled = _keep_marked_body(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled, title_key)
+    labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else meta_title
-    body: list[str] = []
+    body: list[tuple[str, bool]] = []
     byline: list[str] = []
     for i, (block, lb) in enumerate(zip(seg.blocks, labelled, strict=True)):
         if lb.label != CONTENT or i == headline:
             continue
         kind = _content_role(block, lb)
         if kind == "body":
-            body.append(lb.text)
+            body.append((lb.text, is_caption(block.tag, block.tokens, block.ancestors)))
         else:
             byline.append(lb.text)
-    return Article(body="\n\n".join(body), title=title, blocks=tuple(labelled), url=url,
-                   language=_language(seg), model_version=version,
+    return Article(body="\n\n".join(_without_captions(body)), title=title,
+                   blocks=tuple(labelled), url=url, language=_language(seg),
+                   model_version=version,
                    warnings=tuple(seg.warnings), byline=tuple(byline))
+
+
+def _without_captions(body: list[tuple[str, bool]]) -> list[str]:
+    """The body's paragraphs without its photo captions (content by the taxonomy, but not the
+    article's text), unless the captions are most of it: a photo gallery's captions are its
+    text."""
+    caption_chars = sum(len(text) for text, caption in body if caption)
+    rest_chars = sum(len(text) for text, caption in body if not caption)
+    if caption_chars and rest_chars >= CAPTIONS_OUT_MIN_RATIO * caption_chars:
+        return [text for text, caption in body if not caption]
+    return [text for text, _ in body]
 
 
 def _content_role(block: Block, lb: LabelledBlock) -> str:
     """``byline`` (byline / dateline / time stamp / credit line: the article's metadata) or
     ``body``: both are ``content`` by the taxonomy, only ``body`` is the article's text.
-    Captions stay in ``body``: leaving them out measured no gain on dragnet or l3s-gn1."""
+    Captions in ``body`` are left out at the end (``_without_captions``)."""
     if len(lb.text.split()) <= METADATA_MAX_WORDS and is_metadata_line(
             lb.text, block.tag, block.tokens, block.ancestors):
         return "byline"
@@ -151,17 +176,18 @@ def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
-    are "Posted in / Tagged" lines, archive entries and "Read more: <other story>" teasers,
-    and leaked script code is no text."""
+    are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
+    story>" teasers, and leaked script code is no text."""
     return [_as_navigation(lb) if lb.label == CONTENT and (
         _never_article(b, lb) or is_related_link(lb.text, b.link_chars))
         else lb for b, lb in zip(blocks, labelled, strict=True)]
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
-    """A reader's comment, site furniture or leaked script code: never the article's text."""
+    """A reader's comment, an author's bio box, site furniture or leaked script code: never
+    the article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
-            or is_site_furniture(lb.text))
+            or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
@@ -178,15 +204,17 @@ def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[Labelled
     return labelled
 
 
-def _fallback_when_empty(blocks: tuple[Block, ...],
-                         labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                         headline: int | None = None) -> list[LabelledBlock]:
     """A short post (a photo and a caption, two lines of text) may leave every block under the
-    content threshold: then the likeliest content block, and the blocks of its container that
-    are about as likely, are the article, rather than an empty body."""
-    if any(lb.label == CONTENT for lb in labelled):
+    content threshold but the headline and a byline: then the likeliest other block, and the
+    blocks of its container that are about as likely, are the article, rather than an empty
+    body."""
+    if any(lb.label == CONTENT and i != headline and _content_role(b, lb) == "body"
+           for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))):
         return labelled
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
-                  if not _never_article(b, lb)]
+                  if lb.label != CONTENT and not _never_article(b, lb)]
     # the sidebar's "about me" box is likelier than a two-line post, but never the article
     candidates = [i for i in candidates if not in_sidebar(blocks[i].ancestors)] or candidates
     if not candidates:
@@ -250,7 +278,8 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     model is very sure: the article's text sits together in one part of the page. Content
     outside the main region stays when it is the headline or a byline / dateline between the
     headline and the region, or when it runs on from the region in reading order (a last
-    paragraph in a sibling element) with little other text in between."""
+    paragraph in a sibling element) with little other text in between, or when it is the
+    lead (standfirst, summary) between the headline and the region."""
     region = main_region(labelled, blocks)
     if region is None:
         return labelled
@@ -260,7 +289,13 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     if headline is not None and headline < inside[0]:
         keep.add(headline)
         keep.update(i for i in range(headline + 1, inside[0])
-                    if _content_role(blocks[i], labelled[i]) == "byline")
+                    if labelled[i].label == CONTENT and (
+                        _content_role(blocks[i], labelled[i]) == "byline"
+                        or _is_lead(blocks[i], labelled[i], LEAD_MIN_CHARS)))
+    keep.update(i for i in range(inside[0])
+                if labelled[i].label == CONTENT
+                and is_lead_marked(blocks[i].tokens, blocks[i].ancestors)
+                and _is_lead(blocks[i], labelled[i], LEAD_MARKED_MIN_CHARS))
     for order in (range(inside[0] - 1, -1, -1), range(inside[-1] + 1, len(labelled))):
         gap = 0
         for i in order:
@@ -275,6 +310,40 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
                 gap = 0
     return [_as_navigation(lb) if lb.label == CONTENT and i not in keep
             and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
+
+
+def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:
+    """A paragraph of prose before the article's main region (between the headline and the
+    region, or marked up as the lead): the lead, often in the article's header, away from the
+    body's container. Teasers (mostly links), captions, pull quotes and bio boxes are not."""
+    return (len(lb.text) >= min_chars and block.link_chars < LEAD_MAX_LINK_SHARE * len(lb.text)
+            and not in_sidebar(block.ancestors)
+            and not is_inset(block.tag, block.tokens, block.ancestors))
+
+
+def _keep_marked_body(blocks: tuple[Block, ...],
+                      labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A paragraph under the content threshold but inside the main region, in an element the
+    page marks up as the article's text (``cues.is_body_marked``), is content from
+    ``MARKED_BODY_SCORE``: a short post's one paragraph, a paragraph of unusual shape. Short
+    lines, teasers (mostly links), comments and furniture stay out."""
+    candidates = [i for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True))
+                  if lb.label != CONTENT and lb.scores.get(CONTENT, 0.0) >= MARKED_BODY_SCORE
+                  and len(lb.text) >= MARKED_BODY_MIN_CHARS
+                  and block.link_chars < MARKED_BODY_MAX_LINK_SHARE * len(lb.text)
+                  and is_body_marked(block.tokens, block.ancestors)]
+    if not candidates:
+        return labelled
+    region = main_region(labelled, blocks)
+    if region is None:
+        return labelled
+    out = list(labelled)
+    for i in candidates:
+        block, lb = blocks[i], labelled[i]
+        if (_inside(lb.path, region) and not _never_article(block, lb)
+                and not is_related_link(lb.text, block.link_chars)):
+            out[i] = replace(lb, label=CONTENT, score=lb.scores.get(CONTENT, 0.0))
+    return out
 
 
 def _text_key(text: str) -> str:
@@ -296,17 +365,20 @@ def _drop_headline_copies(labelled: list[LabelledBlock],
 
 def _headline_index(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                     title_key: str | None = None) -> int | None:
-    """The first content heading before the first content paragraph, if any: a heading
-    element, or a block that reads exactly as the page's title (a headline in a styled
-    ``<div>``)."""
+    """The headline: among the content blocks before the first content paragraph, the one
+    that reads exactly as the page's title (also a headline in a styled ``<div>``), else the
+    first heading element. A sidebar's "Critics' choice" heading often comes first."""
+    first = None
     for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True)):
         if lb.label != CONTENT:
             continue
-        if block.tag in _HEADLINE_TAGS or (title_key and _text_key(lb.text) == title_key):
+        if title_key and _text_key(lb.text) == title_key:
             return i
+        if first is None and block.tag in _HEADLINE_TAGS:
+            first = i
         if len(block.text) > 120:
-            return None
-    return None
+            break
+    return first
 
 
 def page_title(seg: Segmentation) -> str | None:

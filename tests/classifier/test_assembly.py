@@ -14,8 +14,12 @@ from classifier.constants import (
     REGION_RUN_MIN_CHARS,
 )
 from classifier.cues import (
+    in_bio_box,
     in_sidebar,
+    is_body_marked,
+    is_caption,
     is_comments_heading,
+    is_inset,
     is_metadata_line,
     is_related_link,
     is_site_furniture,
@@ -95,6 +99,107 @@ def test_a_styled_div_reading_as_the_page_title_is_the_headline():
     # without a matching page title a <div> stays in the body: it may be the first paragraph
     plain = _assemble(_page(story), {})
     assert plain.paragraphs[0] == "Bridge closure delayed"
+
+
+def test_the_heading_reading_as_the_page_title_beats_an_earlier_heading():
+    html = (_page(_story(), after="")
+            .replace("<html>", "<html><head><title>Bridge closure delayed | "
+                               "The Felbridge Gazette</title></head>")
+            .replace("<div class='main'>", "<div class='main'><h2>Critics' choice</h2>"))
+    article = _assemble(html, {})
+    assert article.title == "Bridge closure delayed"
+    assert "Bridge closure delayed" not in article.body
+
+
+def test_lead_between_headline_and_main_region_stays():
+    lead = ("Engineers found more corrosion than expected, so drivers face three more months of "
+            "detours around Felbridge.")
+    caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday morning last week."
+    teaser = "<a href='/news/ferry'>Felbridge ferry timetable cut for the winter, the operator says</a>"
+    head = f"<p>{lead}</p><p class='caption'>{caption}</p><p>{teaser}</p>"
+    scores = {lead[:20]: 0.9, caption[:20]: 0.9, "Felbridge ferry": 0.9}
+    article = _assemble(_page(_story(head)), scores)
+    assert article.paragraphs == [lead, *PARAGRAPHS]
+    # without a headline before it, a block outside the region is no lead ...
+    no_headline = _assemble(_page(_story(head).replace("<h1>Bridge closure delayed</h1>", "")),
+                            scores)
+    assert article.paragraphs[1:] == no_headline.paragraphs == PARAGRAPHS
+    # ... unless it is marked up as one; then a short one is too
+    short = "Three more months of detours around Felbridge."
+    marked = _story(f"<p class='standfirst'>{short}</p>").replace(
+        "<h1>Bridge closure delayed</h1>", "")
+    assert _assemble(_page(marked), {short[:20]: 0.9}).paragraphs == [short, *PARAGRAPHS]
+
+
+@pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
+    ("p", ("caption",), (), True), ("div", (), (("figure", ("wp", "caption")),), True),
+    ("p", (), (("div", ("author", "bio")),), True), ("blockquote", (), (), True),
+    ("p", ("pull", "quote"), (), True), ("p", ("standfirst",), (("header", ()),), False),
+    ("p", (), (("div", ("biology",)),), False)])
+def test_is_inset(tag, tokens, ancestors, expected):
+    assert is_inset(tag, tokens, ancestors) is expected
+
+
+def test_captions_leave_the_body_unless_they_are_most_of_it():
+    caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday."
+    figure = f"<figure><img src='b.jpg'><figcaption>{caption}</figcaption></figure>"
+    story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
+    # a photo gallery: the captions are the text
+    slides = [f"Slide {n}: the bridge deck seen from the {side} bank, before the repairs began."
+              for n, side in ((1, "north"), (2, "south"))]
+    gallery = "".join(f"<div class='slide-caption'><p>{t}</p></div>" for t in slides)
+    shown = _assemble(_page(f"<h1>Bridge closure delayed</h1>{gallery}<p>Short note.</p>"), {})
+    assert shown.paragraphs == [*slides, "Short note."]
+
+
+def test_unsure_paragraph_in_the_marked_article_body_is_content():
+    unsure = ("Buses will keep one lane while the deck is replaced, the operator said, and "
+              "timetables will change from Monday.")
+    marked = _story().replace("<div class='body'>", "<div class='body entry-content'>").replace(
+        "</div>", f"<p>{unsure}</p><p>Short line here.</p></div>", 1)
+    short = {"Short line": 0.45}
+    article = _assemble(_page(marked), {unsure: 0.45, **short})
+    assert article.paragraphs == [*PARAGRAPHS, unsure]
+    # without the mark-up, or less likely, it stays out
+    plain = _assemble(_page(marked.replace(" entry-content", "")), {unsure: 0.45, **short})
+    assert plain.paragraphs == PARAGRAPHS
+    unlikely = _assemble(_page(marked), {unsure: 0.2, **short})
+    assert unlikely.paragraphs == PARAGRAPHS
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    (("entry", "content", "entry-content"), (), True), ((), (("div", ("post-body",)),), True),
+    ((), (("div", ("content",)),), False), ((), (("div", ()), ("div", ("post-body",))), False)])
+def test_is_body_marked(tokens, ancestors, expected):
+    assert is_body_marked(tokens, ancestors) is expected
+
+
+def test_author_bio_box_is_navigation():
+    bio = ("Orla Pemberton is the Gazette's transport reporter. She has covered Felbridge's "
+           "roads and bridges since 2019.")
+    after = f"<div class='author-bio'><p>{bio}</p></div>"
+    article = _assemble(_page(_story(), after=after), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert {b.text: b.label for b in article.blocks}[bio] == NAVIGATION
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    (("author-bio",), (), True), ((), (("div", ("authorbio",)),), True),
+    ((), (("div", ("bio",)),), True), ((), (("div", ("about", "biography")),), True),
+    ((), (("div", ("biology",)),), False), ((), (("div", ()), ("div", ()), ("div", ("bio",))), False)])
+def test_in_bio_box(tokens, ancestors, expected):
+    assert in_bio_box(tokens, ancestors) is expected
+
+
+@pytest.mark.parametrize(("tag", "tokens", "ancestors", "expected"), [
+    ("figcaption", (), (), True), ("p", ("wp", "caption", "text", "wp-caption-text"), (), True),
+    ("p", (), (("div", ("image-caption",)),), True),
+    ("p", (), (("div", ()), ("div", ("caption",))), False), ("p", ("lead",), (), False)])
+def test_is_caption(tag, tokens, ancestors, expected):
+    assert is_caption(tag, tokens, ancestors) is expected
 
 
 @pytest.mark.parametrize("line", [
@@ -263,6 +368,17 @@ def test_empty_body_falls_back_to_the_likeliest_content():
     assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
     nothing = _assemble(page, {caption: 0.05, "Home page": 0.05}, default=0.01)
     assert nothing.body == ""
+
+
+def test_fallback_when_only_the_headline_and_byline_are_content():
+    post = ("Six days without power so far, and the generator in the yard has run out of fuel "
+            "twice; the council says another week.")
+    page = _page(f"<h1>Bridge closure delayed</h1><p class='byline'>By Orla Pemberton</p>"
+                 f"<p>{post}</p>")
+    article = _assemble(page, {"Bridge": 0.9, "By Orla": 0.9, post: 0.3}, default=0.01)
+    assert article.title == "Bridge closure delayed"
+    assert article.byline == ("By Orla Pemberton",)
+    assert article.body == post
 
 
 def test_fallback_skips_the_sidebar_and_site_furniture():
