@@ -35,11 +35,12 @@ from classifier.constants import (
 from classifier.features import FEATURE_VERSION, PageFeatures
 from classifier.types import LABELS
 
-_c_trees: Any
-try:
-    from classifier import _trees as _c_trees
-except ImportError:  # not built (no C compiler at install): the numpy walk
-    _c_trees = None
+_c_trees: Any = None
+if os.environ.get("NEWSCRAWL_PURE_PYTHON") != "1":
+    try:
+        from classifier import _trees as _c_trees
+    except ImportError:  # not built (no C compiler at install): the numpy walk
+        _c_trees = None
 
 __all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "load_model",
            "model_version", "save_model", "sidecar_path"]

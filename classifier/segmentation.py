@@ -9,6 +9,7 @@ passed in by the caller is only read, never changed.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -867,8 +868,9 @@ def page_facts(root: Any) -> PageFacts:
 
 
 # Last: the C walk reads this module's tables and helpers when it is imported.
-_c_walk: Any
-try:
-    from classifier import _walk as _c_walk
-except ImportError:  # not built (no C compiler at install): the Python walk
-    _c_walk = None
+_c_walk: Any = None
+if os.environ.get("NEWSCRAWL_PURE_PYTHON") != "1":
+    try:
+        from classifier import _walk as _c_walk
+    except ImportError:  # not built (no C compiler at install): the Python walk
+        _c_walk = None

@@ -30,7 +30,7 @@ SLOW = frozenset({"siblings-100k-p", "siblings-100k-li", "siblings-100k-span", "
 
 
 def test_kernels_are_built():
-    """The install builds them (setup.py); NEWSCRAWL_PURE_PYTHON=1 runs the suite without."""
+    """The install builds them (setup.py); NEWSCRAWL_PURE_PYTHON=1 switches them off."""
     if PURE_PYTHON:
         pytest.skip("NEWSCRAWL_PURE_PYTHON=1: the fallback code is under test")
     assert segmentation._c_walk is not None, "classifier._walk was not built"
