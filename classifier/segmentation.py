@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -873,4 +874,9 @@ if os.environ.get("NEWSCRAWL_PURE_PYTHON") != "1":
     try:
         from classifier import _walk as _c_walk
     except ImportError:  # not built (no C compiler at install): the Python walk
+        _c_walk = None
+    except Exception as exc:  # built against other lxml / numpy binaries: say so, go on
+        warnings.warn(f"classifier._walk cannot be used ({exc!r}); the Python code runs "
+                      "instead: reinstall the project to rebuild it", RuntimeWarning,
+                      stacklevel=1)
         _c_walk = None
