@@ -1,14 +1,18 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""The segmentation walk in C: the same blocks as ``segmentation._Walker``, read straight
-from libxml2's nodes through lxml's public C API.
+"""Segmentation's tree reading in C: the walk (the same blocks as ``segmentation._Walker``),
+the ``PageFacts`` scan and whitespace squeezing, read straight from libxml2's nodes through
+lxml's public C API.
 
 The pure-Python walk creates a Python proxy, a tag string and several attribute lookups for
 every element; this one touches the C nodes and creates Python objects only for what a
 block keeps (its text, tokens, element). ``segmentation`` uses it when it is built and falls
-back to the Python walk otherwise; ``tests/test_segmentation_walk.py`` holds the two to the
-same output on real and generated pages.
+back to the Python code otherwise; ``tests/classifier/test_native_kernels.py`` holds the two to
+the same output on real and generated pages. The walk mirrors ``_Walker`` step for step: a
+change to one must be made to the other.
 """
 
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.string cimport strcmp
 from lxml.includes.etreepublic cimport (
     _Document,
     _Element,
@@ -20,8 +24,6 @@ from lxml.includes.etreepublic cimport (
     tailOf,
     textOf,
 )
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from libc.string cimport strcmp
 from lxml.includes.tree cimport (
     XML_ELEMENT_NODE,
     xmlDoc,
