@@ -543,6 +543,9 @@ def fill_chain(frame: Any, tokens_of: Callable[[Any], tuple[str, ...]]) -> None:
 
 
 class _Walker:
+    """The walk in Python: the fallback of ``classifier/_walk.pyx``, which mirrors it step for
+    step (a change to one must be made to the other; ``test_native_kernels`` compares them)."""
+
     def __init__(self, *, parsed_here: bool = False) -> None:
         self.blocks: list[Block] = []
         self.block_frames: list[_Frame] = []
