@@ -17,7 +17,6 @@ import itertools
 import json
 import os
 import threading
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,19 +33,10 @@ from classifier.constants import (
     MODEL_ENV_VAR,
 )
 from classifier.features import FEATURE_VERSION, PageFeatures
+from classifier.kernels import load_kernel
 from classifier.types import LABELS
 
-_c_trees: Any = None
-if os.environ.get("NEWSCRAWL_PURE_PYTHON") != "1":
-    try:
-        from classifier import _trees as _c_trees
-    except ImportError:  # not built (no C compiler at install): the Python numpy walk
-        _c_trees = None
-    except Exception as exc:  # built against other lxml / numpy binaries: say so, go on
-        warnings.warn(f"classifier._trees cannot be used ({exc!r}); the Python code runs "
-                      "instead: reinstall the project to rebuild it", RuntimeWarning,
-                      stacklevel=1)
-        _c_trees = None
+_c_trees: Any = load_kernel("_trees")
 
 __all__ = ["BlockModel", "ModelError", "default_model", "default_model_path", "load_model",
            "model_version", "save_model", "sidecar_path"]

@@ -9,10 +9,8 @@ passed in by the caller is only read, never changed.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -40,6 +38,7 @@ from classifier.constants import (
     WARN_UNDECODABLE,
     WARN_UNPARSABLE,
 )
+from classifier.kernels import load_kernel
 
 __all__ = ["Block", "PageFacts", "Segmentation", "decode_html", "normalise_space", "page_facts",
            "parse_html", "segment", "thin_crowded_tags", "walk_blocks"]
@@ -872,14 +871,4 @@ def page_facts(root: Any) -> PageFacts:
 
 
 # Last: the C walk reads this module's tables and helpers when it is imported.
-_c_walk: Any = None
-if os.environ.get("NEWSCRAWL_PURE_PYTHON") != "1":
-    try:
-        from classifier import _walk as _c_walk
-    except ImportError:  # not built (no C compiler at install): the Python walk
-        _c_walk = None
-    except Exception as exc:  # built against other lxml / numpy binaries: say so, go on
-        warnings.warn(f"classifier._walk cannot be used ({exc!r}); the Python code runs "
-                      "instead: reinstall the project to rebuild it", RuntimeWarning,
-                      stacklevel=1)
-        _c_walk = None
+_c_walk: Any = load_kernel("_walk")

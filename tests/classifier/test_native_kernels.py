@@ -217,3 +217,19 @@ def test_same_page_facts(monkeypatch: pytest.MonkeyPatch):
                              "<title>t<b>bold</b>tail</title></head></html>")
     assert segmentation.page_facts(built) == _python_page_facts(built, monkeypatch)
     assert segmentation.page_facts(built) == ("t", [], [], None, [])
+
+
+def test_load_kernel_falls_back(monkeypatch: pytest.MonkeyPatch):
+    from classifier import kernels
+
+    assert kernels.load_kernel("_no_such_kernel") is None  # not built
+    monkeypatch.setenv(kernels.PURE_PYTHON_ENV_VAR, "1")
+    assert kernels.load_kernel("types") is None  # switched off, whatever is built
+    monkeypatch.delenv(kernels.PURE_PYTHON_ENV_VAR)
+
+    def built_for_other_binaries(name: str) -> object:
+        raise ValueError("numpy.dtype size changed, may indicate binary incompatibility")
+
+    monkeypatch.setattr(kernels.importlib, "import_module", built_for_other_binaries)
+    with pytest.warns(RuntimeWarning, match="cannot be used"):
+        assert kernels.load_kernel("_trees") is None
