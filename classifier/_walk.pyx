@@ -171,7 +171,7 @@ cdef class Walker:
         return tokens
 
     cdef void fill_chain(self, Frame frame):
-        """``segmentation.fill_chain`` for C frames."""
+        """``segmentation._Walker.fill_chain`` for C frames."""
         cdef list pending = []
         cdef Frame node = frame
         while node is not None and node.chain is None:
@@ -291,7 +291,7 @@ cdef class Walker:
                             return self.close(top, True)
                         if depth >= MAX_DEPTH:
                             self.warn(WARN_DEPTH_CAP)
-                        elif attributeValueFromNsName(c_child, NULL, <const unsigned char*>b"hidden") is not None:
+                        elif attribute(c_child, b"hidden") is not None:
                             pass
                         elif is_hidden_style(c_child):
                             pass
@@ -385,12 +385,12 @@ cdef inline bint has_element_child(xmlNode* c_node):
 
 
 cdef inline bint is_hidden_style(xmlNode* c_node):
-    style = attributeValueFromNsName(c_node, NULL, <const unsigned char*>b"style")
+    style = attribute(c_node, b"style")
     return bool(style) and hidden_style(style) is not None
 
 
 cdef str frame_path(Frame frame):
-    """``segmentation.frame_path`` for C frames."""
+    """``segmentation._frame_path`` for C frames."""
     cdef list pending = []
     cdef Frame node = frame
     while node is not None and node.path is None:

@@ -8,6 +8,7 @@ assembly's (``classifier.extraction``): they place blocks the model already call
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from classifier.constants import (
     CODE_MIN_CHAR_SHARE,
@@ -128,19 +129,27 @@ def _comment_token(token: str) -> bool:
     return token.startswith(_COMMENT_PREFIXES) and not token.startswith(_COMMENT_EXCEPTIONS)
 
 
-#: Whether an element's tokens mark a comment thread, by the tokens: a page's blocks share
-#: their ancestors' token tuples, so each is judged once, not once per block below it.
-_COMMENT_ELEMENTS: dict[tuple[str, ...], bool] = {}
+def _judged_once(judge: Callable[[tuple[str, ...]], bool]) -> Callable[[tuple[str, ...]], bool]:
+    """``judge`` of an element's tokens, each token tuple judged once: a page's blocks share
+    their ancestors' token tuples (a bounded cache; a full one starts afresh)."""
+    verdicts: dict[tuple[str, ...], bool] = {}
+
+    def judged(tokens: tuple[str, ...]) -> bool:
+        found = verdicts.get(tokens)
+        if found is None:
+            found = judge(tokens)
+            if len(verdicts) >= SEGMENT_CACHE_ENTRIES:
+                verdicts.clear()
+            verdicts[tokens] = found
+        return found
+
+    return judged
 
 
+@_judged_once
 def _is_comment_element(tokens: tuple[str, ...]) -> bool:
-    found = _COMMENT_ELEMENTS.get(tokens)
-    if found is None:
-        found = _NOT_COMMENT.isdisjoint(tokens) and any(_comment_token(t) for t in tokens)
-        if len(_COMMENT_ELEMENTS) >= SEGMENT_CACHE_ENTRIES:
-            _COMMENT_ELEMENTS.clear()
-        _COMMENT_ELEMENTS[tokens] = found
-    return found
+    """The tokens mark a comment thread."""
+    return _NOT_COMMENT.isdisjoint(tokens) and any(_comment_token(t) for t in tokens)
 
 
 def in_comment_thread(tokens: tuple[str, ...],
@@ -211,18 +220,10 @@ def is_lead_marked(tokens: tuple[str, ...],
         for _, element_tokens in ancestors[:_INSET_LEVELS])
 
 
-#: Whether an element's tokens mark a bio box, by the tokens (judged once per token tuple).
-_BIO_ELEMENTS: dict[tuple[str, ...], bool] = {}
-
-
+@_judged_once
 def _is_bio_element(tokens: tuple[str, ...]) -> bool:
-    found = _BIO_ELEMENTS.get(tokens)
-    if found is None:
-        found = any(_BIO_TOKEN.search(token) for token in tokens)
-        if len(_BIO_ELEMENTS) >= SEGMENT_CACHE_ENTRIES:
-            _BIO_ELEMENTS.clear()
-        _BIO_ELEMENTS[tokens] = found
-    return found
+    """The tokens mark an author's bio box."""
+    return any(_BIO_TOKEN.search(token) for token in tokens)
 
 
 def in_bio_box(tokens: tuple[str, ...],

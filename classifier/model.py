@@ -299,6 +299,10 @@ def _full_proba(forest: TreeEnsemble, X: np.ndarray) -> np.ndarray:
     return out
 
 
+#: ``TreeEnsemble`` attributes made from its arrays when needed: never saved, never copied.
+_DERIVED = ("_walk", "_native")
+
+
 class TreeEnsemble:
     """A fitted gradient-boosting classifier reduced to flat numpy arrays.
 
@@ -329,8 +333,8 @@ class TreeEnsemble:
         """A copy with more trees appended (scikit-learn predictor node arrays, each adding to
         output column ``k``): how fine-tuning continues boosting. ``self`` is left as it is."""
         new = copy.copy(self)
-        new.__dict__.pop("_walk", None)
-        new.__dict__.pop("_native", None)
+        for derived in _DERIVED:
+            new.__dict__.pop(derived, None)
         *arrays, depth = _flatten(trees, self.value.shape[0])
         old = (self.feature, self.threshold, self.missing_left, self.left, self.right,
                self.is_leaf, self.value, self.roots)
@@ -364,7 +368,7 @@ class TreeEnsemble:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        for derived in ("_walk", "_native"):  # made again from the arrays when needed
+        for derived in _DERIVED:
             state.pop(derived, None)
         return state
 
@@ -374,19 +378,18 @@ class TreeEnsemble:
             walk = self._walk = _Walk(self)
         return walk
 
-    def _native_arrays(self) -> tuple[np.ndarray, ...]:
-        """The node arrays in the dtypes the C prediction takes (made once)."""
+    def _native_arrays(self) -> tuple[tuple[np.ndarray, ...], int]:
+        """The node arrays in the dtypes the C prediction takes, and how many features the
+        trees read (made once)."""
         native = getattr(self, "_native", None)
         if native is None:
-            inner = ~self.is_leaf
-            native = self._native = (
-                self.feature.astype(np.intp), self.threshold.astype(np.float64),
-                self.missing_left.astype(np.uint8), self.left.astype(np.intp),
-                self.right.astype(np.intp), self.is_leaf.astype(np.uint8),
-                self.value.astype(np.float64), self.roots.astype(np.intp),
-                self.tree_output.argmax(axis=1).astype(np.intp),
-                np.ascontiguousarray(self.baseline[0], dtype=np.float64),
-                np.asarray(int(self.feature[inner].max(initial=-1)) + 1))
+            arrays = (self.feature.astype(np.intp), self.threshold.astype(np.float64),
+                      self.missing_left.astype(np.uint8), self.left.astype(np.intp),
+                      self.right.astype(np.intp), self.is_leaf.astype(np.uint8),
+                      self.value.astype(np.float64), self.roots.astype(np.intp),
+                      self.tree_output.argmax(axis=1).astype(np.intp),
+                      np.ascontiguousarray(self.baseline[0], dtype=np.float64))
+            native = self._native = (arrays, int(self.feature[~self.is_leaf].max(initial=-1)) + 1)
         return native
 
     def raw_predict(self, X: np.ndarray) -> np.ndarray:
@@ -395,10 +398,9 @@ class TreeEnsemble:
         (see :class:`_Walk`). The two agree to rounding."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         if _c_trees is not None:
-            *arrays, features_used = self._native_arrays()
-            if X.shape[1] < int(features_used):
-                raise ValueError(f"the trees read {int(features_used)} features, X has "
-                                 f"{X.shape[1]}")
+            arrays, features_used = self._native_arrays()
+            if X.shape[1] < features_used:
+                raise ValueError(f"the trees read {features_used} features, X has {X.shape[1]}")
             return np.asarray(_c_trees.raw_predict(X, *arrays))
         walk = self._layout()
         n, n_features = X.shape

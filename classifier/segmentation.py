@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -501,12 +501,11 @@ def _count_text(block: _Frame, text: str, link: bool) -> None:
             block.link_chars += len(" ".join(text.split())) + 1
 
 
-def frame_path(frame: Any) -> str:
-    """The path ``getpath`` gives for the frame's element (a frame of either walk), from its
-    parent's path and the walk's sibling counts (valid only when the walk saw every
-    sibling)."""
+def _frame_path(frame: _Frame) -> str:
+    """The path ``getpath`` gives for the frame's element, from its parent's path and the
+    walk's sibling counts (valid only when the walk saw every sibling)."""
     pending = []
-    node = frame
+    node: _Frame | None = frame
     while node is not None and node.path is None:
         pending.append(node)
         node = node.parent
@@ -521,24 +520,6 @@ def frame_path(frame: Any) -> str:
             path = f"{path}/{raw}[{node.occurrence + 1}]"
         node.path = path
     return path
-
-
-def fill_chain(frame: Any, tokens_of: Callable[[Any], tuple[str, ...]]) -> None:
-    """Set ``chain`` and ``lineage`` (serials, nearest first, up to 4) on ``frame`` and on
-    the ancestors that lack them (a frame of either walk; ``tokens_of`` fills ``tokens``)."""
-    pending = []
-    node = frame
-    while node is not None and node.chain is None:
-        pending.append(node)
-        node = node.parent
-    chain = node.chain if node is not None and node.chain is not None else ()
-    lineage = node.lineage if node is not None else ()
-    for node in reversed(pending):
-        tokens = node.tokens if node.tokens is not None else tokens_of(node)
-        chain = ((node.tag, tokens), *chain)
-        lineage = (node.serial, *lineage[:3])
-        node.chain = chain
-        node.lineage = lineage
 
 
 class _Walker:
@@ -574,6 +555,23 @@ class _Walker:
         frame.tokens = tokens
         return tokens
 
+    def fill_chain(self, frame: _Frame) -> None:
+        """Set ``chain`` and ``lineage`` (serials, nearest first, up to 4) on ``frame`` and
+        on the ancestors that lack them."""
+        pending = []
+        node: _Frame | None = frame
+        while node is not None and node.chain is None:
+            pending.append(node)
+            node = node.parent
+        chain = node.chain if node is not None and node.chain is not None else ()
+        lineage = node.lineage if node is not None else ()
+        for node in reversed(pending):
+            tokens = node.tokens if node.tokens is not None else self.tokens_of(node)
+            chain = ((node.tag, tokens), *chain)
+            lineage = (node.serial, *lineage[:3])
+            node.chain = chain
+            node.lineage = lineage
+
     def flush(self, frame: _Frame) -> None:
         """Make a block of the text the block frame collected (if any) and start afresh."""
         parts = frame.parts
@@ -599,7 +597,7 @@ class _Walker:
             container = -1
         else:
             if parent.chain is None:
-                fill_chain(parent, self.tokens_of)
+                self.fill_chain(parent)
             ancestors = parent.chain  # type: ignore[assignment]  # just filled
             lineage = parent.lineage
             container = parent.serial
@@ -632,7 +630,7 @@ class _Walker:
             stopped = self.close(root, stopped=False)
         # Paths from the walk's sibling counts, or from libxml2 where a cap stopped the walk.
         for block, frame in zip(self.blocks, self.block_frames, strict=True):
-            block.path = _path(frame.element) if stopped else frame_path(frame)
+            block.path = _path(frame.element) if stopped else _frame_path(frame)
 
     def walk_below(self, root: _Frame) -> bool:
         """Walk the root frame's subtree in document order; True when a cap stopped it.
@@ -848,8 +846,12 @@ def page_facts(root: Any) -> PageFacts:
         return PageFacts(None, [], [], None, [])
     if _c_walk is not None and _c_walk.usable(root):
         return PageFacts(*_c_walk.page_facts(root))
-    facts = PageFacts(None, [], [], None, [])
-    title, language, language_seen = None, None, False
+    title: str | None = None
+    language: str | None = None
+    language_seen = False
+    og_titles: list[str] = []
+    site_names: list[str] = []
+    ld_json: list[str] = []
     for element in root.iter("title", "meta", "script"):
         if element is root:
             continue
@@ -859,15 +861,15 @@ def page_facts(root: Any) -> PageFacts:
         elif element.tag == "meta":
             prop = element.get("property")
             if prop == "og:title":
-                facts.og_titles.append(element.get("content") or "")
+                og_titles.append(element.get("content") or "")
             elif prop == "og:site_name":
-                facts.site_names.append(element.get("content") or "")
+                site_names.append(element.get("content") or "")
             if not language_seen and (element.get("http-equiv") or "").lower() == (
                     "content-language"):
                 language, language_seen = element.get("content"), True
         elif element.get("type") == "application/ld+json":
-            facts.ld_json.append(element.text or "")
-    return facts._replace(title=title, content_language=language)
+            ld_json.append(element.text or "")
+    return PageFacts(title, og_titles, site_names, language, ld_json)
 
 
 # Last: the C walk reads this module's tables and helpers when it is imported.
