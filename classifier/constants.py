@@ -100,6 +100,15 @@ MARKED_BODY_MAX_LINK_SHARE = 0.5
 #: characters (a photo gallery's captions are its text).
 CAPTIONS_OUT_MIN_RATIO = 1.0
 
+#: A block under the content threshold whose tag path, indices aside, is the path of the
+#: article's paragraphs in the main region (each paragraph in its own wrapper) is content from
+#: PARALLEL_MIN_SCORE, with at least PARALLEL_MIN_CHARS characters, under
+#: PARALLEL_MAX_LINK_SHARE of them in links, when that path holds PARALLEL_PATH_MIN_CHARS of
+#: content (chosen on fundus / readability held out by site, checked on dragnet / l3s-gn1).
+PARALLEL_MIN_SCORE = 0.2
+PARALLEL_MIN_CHARS = 40
+PARALLEL_MAX_LINK_SHARE = 0.5
+PARALLEL_PATH_MIN_CHARS = 300
 #: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its
 #: probability of ``content`` is at least this, with the blocks of its container whose
 #: probability is at most FALLBACK_SCORE_MARGIN lower.
@@ -121,6 +130,9 @@ FURNITURE_MAX_WORDS = 60
 #: Fewest words of a copyright notice taken as site furniture; shorter "© Getty Images" lines
 #: are photo credits (``Article.byline``).
 RIGHTS_NOTICE_MIN_WORDS = 4
+#: Longest newsletter / follow-us / tip-off prompt (in words) taken as site furniture ("Follow
+#: us on Twitter", "Sign up to our free breaking news emails", "Got a story? Get in touch").
+PROMO_MAX_WORDS = 40
 #: Share of a "Read more: ..." / "See also: ..." line's characters inside links from which it
 #: is a teaser for another page (navigation), not a sentence of the article.
 RELATED_LINK_MIN_SHARE = 0.5

@@ -16,6 +16,7 @@ from classifier.constants import (
     COMMENTS_HEADING_MAX_CHARS,
     DATELINE_MAX_OTHER_WORDS,
     FURNITURE_MAX_WORDS,
+    PROMO_MAX_WORDS,
     RELATED_LINK_MIN_SHARE,
     RIGHTS_NOTICE_MIN_WORDS,
     SEGMENT_CACHE_ENTRIES,
@@ -342,13 +343,16 @@ def looks_like_code(text: str) -> bool:
 
 #: The heading over a comment thread ("Comments", "21 comments", "Leave a reply").
 _COMMENTS_HEADING = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|leave a (?:comment|reply)"
-    r"|post a comment|add a comment|add your comment|join the discussion|what do you think\??)"
+    r"^(?:(?:\d+\s+)?(?:comments?|responses|replies|reader comments|discussion"
+    r"|leave a (?:comment|reply)|post a comment|add a comment|add your comment"
+    r"|join the discussion|what do you think\??)|\d+\s+(?:response|reply))"
     r"(?:\s*\(\d+\))?\s*:?$", re.IGNORECASE)
 
 
 def is_comments_heading(text: str) -> bool:
-    """The heading of a comment thread (readers' comments follow it)."""
+    """The heading of a comment thread (readers' comments follow it). A bare "Response" is
+    not one: WordPress counts them ("3 Responses"), and an article about an API has a
+    "Response" sub-head."""
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and bool(_COMMENTS_HEADING.match(text.strip()))
 
 
@@ -360,6 +364,23 @@ _SITE_FURNITURE = re.compile(
     r"|this entry was posted\b|you can follow any responses to this entry\b"
     r"|no comments yet\.?$|a version of this article appeared in print\b)"
     rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
+
+
+#: A site's prompt to follow it, sign up for its e-mails or send it a tip: a newsletter box or a
+#: trailer under the story, navigation by the taxonomy (chosen on fundus, held out by site).
+_PROMO_LINE = re.compile(
+    r"^(?:(?:follow|like|join)\s+(?:us|@?[\w.'’-]+(?:\s+[\w.'’-]+){0,3})\s+on\s+"
+    r"(?:twitter|x|facebook|instagram|google\s+news|whatsapp|telegram|tiktok|youtube|linkedin"
+    r"|threads|bluesky|flipboard)\b"
+    r"|(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?|inbox"
+    r"|bulletins?)\b"
+    r"|get\s+(?:our|the)\b.{0,60}?\b(?:newsletters?|e-?mails?|alerts?)\b"
+    r"|for\s+(?:more|the\s+latest)\b.{0,80}?\b(?:(?:news|stories)\s+page|sign\s+up"
+    r"|newsletters?|follow\s+us)\b"
+    r"|check\s+out\s+more\b.{0,80}?\bsign(?:ing)?\s+up\b"
+    r"|(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:story|news\s+tip|tip)\b"
+    r"|get\s+in\s+touch\s+with\s+our\s+(?:news\s+)?team\b|fehler\s+gefunden\b)",
+    re.IGNORECASE)
 
 
 #: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").
@@ -382,11 +403,14 @@ def is_related_link(text: str, link_chars: int) -> bool:
 
 def is_site_furniture(text: str) -> bool:
     """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading, an
-    archive entry or a copyright notice: navigation, even inside the article's container."""
+    archive entry, a newsletter / follow-us prompt or a copyright notice: navigation, even
+    inside the article's container."""
     words = len(text.split())
     if words > FURNITURE_MAX_WORDS:
         return False
     if _SITE_FURNITURE.match(text.strip()):
+        return True
+    if words <= PROMO_MAX_WORDS and _PROMO_LINE.match(text.strip()):
         return True
     # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata
     return (words >= RIGHTS_NOTICE_MIN_WORDS and not _META_START.match(text)

@@ -28,6 +28,10 @@ from classifier.constants import (
     MARKED_BODY_SCORE,
     METADATA_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
+    PARALLEL_MAX_LINK_SHARE,
+    PARALLEL_MIN_CHARS,
+    PARALLEL_MIN_SCORE,
+    PARALLEL_PATH_MIN_CHARS,
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
@@ -60,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 _HEADLINE_TAGS = frozenset({"h1", "h2"})
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
+_PATH_INDEX = re.compile(r"\[\d+\]")
 _model_failure: list[str] = []
 
 
@@ -124,6 +129,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
     meta_title = page_title(seg)
     title_key = _text_key(meta_title) if meta_title else None
+    labelled = _keep_parallel_paragraphs(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
@@ -310,6 +316,37 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
                 gap = 0
     return [_as_navigation(lb) if lb.label == CONTENT and i not in keep
             and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
+
+
+def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
+                              labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A paragraph under the content threshold whose tag path, indices aside, is the path of
+    the article's own paragraphs in the main region (``.../div[5]/div/p`` beside content at
+    ``.../div[7]/div/p``) is content from ``PARALLEL_MIN_SCORE``: many sites wrap every
+    paragraph in its own element, with ad slots between them, and the model judges each
+    wrapper on its own. The path must hold ``PARALLEL_PATH_MIN_CHARS`` of content; short
+    lines, teasers (mostly links), comments and furniture stay out."""
+    candidates = [i for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True))
+                  if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
+                  and lb.scores.get(CONTENT, 0.0) >= PARALLEL_MIN_SCORE
+                  and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)]
+    region = main_region(labelled, blocks) if candidates else None
+    if region is None:
+        return labelled
+    candidates = [i for i in candidates if _inside(blocks[i].path, region)]
+    mass: dict[str, int] = {}
+    for lb in labelled:
+        if lb.label == CONTENT and _inside(lb.path, region):
+            shape = _PATH_INDEX.sub("", lb.path)
+            mass[shape] = mass.get(shape, 0) + len(lb.text)
+    out = list(labelled)
+    for i in candidates:
+        block, lb = blocks[i], labelled[i]
+        if (mass.get(_PATH_INDEX.sub("", lb.path), 0) >= PARALLEL_PATH_MIN_CHARS
+                and not _never_article(block, lb)
+                and not is_related_link(lb.text, block.link_chars)):
+            out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
+    return out
 
 
 def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:

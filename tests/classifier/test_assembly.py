@@ -158,8 +158,9 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
 def test_unsure_paragraph_in_the_marked_article_body_is_content():
     unsure = ("Buses will keep one lane while the deck is replaced, the operator said, and "
               "timetables will change from Monday.")
-    marked = _story().replace("<div class='body'>", "<div class='body entry-content'>").replace(
-        "</div>", f"<p>{unsure}</p><p>Short line here.</p></div>", 1)
+    # the article's paragraphs in wrappers, so the unsure one is not on their path
+    marked = _wrapped_story(f"<p>{unsure}</p><p>Short line here.</p>").replace(
+        "<div class='body'>", "<div class='body entry-content'>")
     short = {"Short line": 0.45}
     article = _assemble(_page(marked), {unsure: 0.45, **short})
     assert article.paragraphs == [*PARAGRAPHS, unsure]
@@ -168,6 +169,44 @@ def test_unsure_paragraph_in_the_marked_article_body_is_content():
     assert plain.paragraphs == PARAGRAPHS
     unlikely = _assemble(_page(marked), {unsure: 0.2, **short})
     assert unlikely.paragraphs == PARAGRAPHS
+
+
+def _wrapped_story(extra: str = "") -> str:
+    """Every paragraph in its own wrapper, as many news sites mark them up (an ad slot may sit
+    between any two)."""
+    body = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in PARAGRAPHS)
+    return (f"<header><h1>Bridge closure delayed</h1></header>"
+            f"<div class='body'>{body}{extra}</div>")
+
+
+def test_unsure_paragraph_on_the_path_of_the_articles_paragraphs_is_content():
+    unsure = PARAGRAPHS[2]
+    article = _assemble(_page(_wrapped_story()), {unsure: 0.3})
+    assert article.paragraphs == PARAGRAPHS
+    # less likely than PARALLEL_MIN_SCORE, it stays out
+    unlikely = _assemble(_page(_wrapped_story()), {unsure: 0.1})
+    assert unlikely.paragraphs == [p for p in PARAGRAPHS if p != unsure]
+
+
+def test_parallel_path_keeps_out_teasers_short_lines_and_other_shapes():
+    teaser = ("<div class='para-wrap'><p><a href='/news/ferry'>Felbridge ferry timetable cut "
+              "for the winter, the operator says in a statement</a></p></div>")
+    short = "<div class='para-wrap'><p>Advertisement below.</p></div>"
+    other = ("<div class='para-wrap'><blockquote><p>Quay Street traders want signs, and they "
+             "want them before the summer season starts.</p></blockquote></div>")
+    scores = {"Felbridge ferry": 0.5, "Advertisement": 0.5, "Quay Street traders": 0.5}
+    article = _assemble(_page(_wrapped_story(teaser + short + other)), scores)
+    assert article.paragraphs == PARAGRAPHS
+
+
+def test_parallel_path_needs_enough_content_on_it():
+    # one short content paragraph on the path is not the article's paragraph shape
+    lone = _page("<h1>Bridge closure delayed</h1><div class='w'><p>Short lead line of the "
+                 "article here.</p></div><div class='w'><p>" + PARAGRAPHS[0] + "</p></div>"
+                 "<div class='other'>" + "".join(f"<span>{p}</span>" for p in PARAGRAPHS[1:])
+                 + "</div>")
+    article = _assemble(lone, {PARAGRAPHS[0]: 0.3})
+    assert PARAGRAPHS[0] not in article.paragraphs
 
 
 @pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
@@ -311,7 +350,10 @@ def test_comments_after_a_heading_are_navigation():
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Comments", True), ("12 comments", True), ("Leave a Reply", True), ("Comments (3):", True),
-    ("Comments on the plan closed on Friday", False)])
+    ("Comments on the plan closed on Friday", False), ("1 response", True), ("5 Responses", True),
+    ("Comment", True),
+    # a sub-head naming an API object is no comment thread
+    ("Response", False)])
 def test_comments_heading(text, expected):
     assert is_comments_heading(text) is expected
 
@@ -340,7 +382,15 @@ def test_site_furniture_and_code_are_never_body():
     ("Copyright 2026 Felbridge Gazette. All rights reserved.", True),
     ("If you like this blog please link back :-) (c) 2026 Quay Street Notes", True),
     ("© Felbridge Gazette", False), ("Photo: Orla Pemberton © 2026 Felbridge Gazette", False),
-    ("The council holds the copyright to the bridge drawings, the report said.", False)])
+    ("The council holds the copyright to the bridge drawings, the report said.", False),
+    ("Follow the Felbridge Gazette on Twitter and Facebook for the latest news", True),
+    ("Follow us on Instagram", True), ("Sign up to our free breaking news emails", True),
+    ("Get our daily news email featuring the best of the Gazette", True),
+    ("For more stories like this, check our news page.", True),
+    ("Got a story? Get in touch with our news team at news@felbridge.example", True),
+    ("Follow the money, the inspector told the council on Tuesday.", False),
+    ("Residents can sign up for the bridge consultation until June.", False),
+    ("The council said it had got a story wrong in its newsletter.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
