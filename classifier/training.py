@@ -227,7 +227,8 @@ def _bar(total: int, desc: str, enabled: bool) -> Iterator[Any]:
         yield bar
 
 
-def _page_weight(page: TrainingPage) -> float:
+def page_weight(page: TrainingPage) -> float:
+    """How much a page's blocks weigh in training: hand-written fixtures more than weak labels."""
     return FIXTURE_WEIGHT if page.source == "fixtures" else 1.0
 
 
@@ -265,7 +266,7 @@ def cross_validate(pages: Sequence[TrainingPage], params: dict[str, Any], *, fol
         model = BlockModel(**params).fit([pages[i].features for i in train_idx],
                                          [pages[i].labels for i in train_idx],
                                          groups=[groups[i] for i in train_idx],
-                                         page_weights=[_page_weight(pages[i])
+                                         page_weights=[page_weight(pages[i])
                                                        for i in train_idx])
         for i in test_idx:
             preds[i] = list(model.predict([pages[i].features]))
@@ -326,7 +327,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
     model = BlockModel(**model_params).fit([p.features for p in pages],
                                            [p.labels for p in pages],
                                            groups=[p.group for p in pages],
-                                           page_weights=[_page_weight(p) for p in pages])
+                                           page_weights=[page_weight(p) for p in pages])
     sidecar = _sidecar(model, pages, seed) | {"cross_validation": cv}
     if out is not None:
         save_model(model, out, sidecar)
@@ -356,7 +357,7 @@ def fine_tune(base: BlockModel, *, fixtures: Sequence[str | Path] = (),
     stages = 2 if base.stage2_ is not None else 1
     with _bar(rounds * stages, "fine-tuning rounds", progress) as bar:
         model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
-                                rounds=rounds, page_weights=[_page_weight(p) for p in pages],
+                                rounds=rounds, page_weights=[page_weight(p) for p in pages],
                                 anchors=[*(p.features for p in anchors), *shipped],
                                 on_round=bar.update if bar is not None else None)
     pages = anchors + pages

@@ -1,0 +1,173 @@
+"""Article-body quality on modern pages of sites the model never saw: the training corpora
+(fundus, readability), each page scored by a model trained without its site.
+
+The pages are split the way ``python -m classifier train --cv-folds N`` splits them (grouped
+K-fold by publisher / template, the project's fixtures included); per fold a model is trained
+with the shipped parameters (or ``--param`` overrides) and ``classifier.extract`` runs on the
+held-out corpus pages with it, so the whole article assembly is scored, with the scrapinghub
+benchmark's metric. Other systems (``--systems``) run on the same pages. This is the tuning
+proxy for assembly rules and model parameters on 2023-2026 pages (docs/benchmarks.md); it
+never reads scrapinghub. Run from the repository root::
+
+    nice python -m benchmarks.holdout --systems newscrawl,trafilatura
+    python -m benchmarks.holdout --seed 1 --param navigation_sample=0.6 --json /tmp/h.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from benchmarks.quality import REPO_ROOT, default_corpora_dir
+from benchmarks.systems import get_system
+from classifier.evaluation import PageScore, decode_corpus_page, read_corpus, score_page, summarise
+from classifier.extraction import extract
+from classifier.model import BlockModel
+from classifier.training import TrainingPage, corpus_pages, fixture_pages, page_weight
+
+DEFAULT_CORPORA = ("fundus", "readability")
+DEFAULT_FOLDS = 2
+
+
+@dataclass(frozen=True)
+class HeldOutPage:
+    corpus: str
+    id: str
+    url: str | None
+    html: str
+    gold: str
+    group: str
+    fold: int
+
+
+def fold_models(pages: Sequence[TrainingPage], params: dict[str, Any], folds: int,
+                progress: bool = False) -> list[tuple[BlockModel, set[int]]]:
+    """One model per fold, each with the indices of the pages it did not train on (the
+    training command's grouped split)."""
+    groups = [p.group for p in pages]
+    out = []
+    splits = GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups)
+    for number, (train, test) in enumerate(splits):
+        start = time.perf_counter()
+        model = BlockModel(**params).fit([pages[i].features for i in train],
+                                         [pages[i].labels for i in train],
+                                         groups=[groups[i] for i in train],
+                                         page_weights=[page_weight(pages[i]) for i in train])
+        if progress:
+            print(f"fold {number}: trained on {len(train)} pages in "
+                  f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+        out.append((model, set(int(i) for i in test)))
+    return out
+
+
+def held_out_pages(pages: Sequence[TrainingPage], folds: Sequence[tuple[BlockModel, set[int]]],
+                   corpora_dir: Path) -> list[HeldOutPage]:
+    """The corpus pages among ``pages`` (not the fixtures), as the original HTML with its gold
+    body and the fold that held it out."""
+    fold_of = {i: number for number, (_, test) in enumerate(folds) for i in test}
+    wanted = {p.page.source: (i, p.group) for i, p in enumerate(pages)
+              if p.source != "fixtures" and p.page.source}
+    out = []
+    for corpus in sorted({p.source for p in pages if p.source != "fixtures"}):
+        for page in read_corpus(corpora_dir / corpus):
+            key = f"{corpus}:{page.id}"
+            if key not in wanted:
+                continue  # left out of training (unusable weak labels): no fold holds it
+            index, group = wanted[key]
+            out.append(HeldOutPage(corpus, page.id, page.url, decode_corpus_page(page.html),
+                                   page.gold, group, fold_of[index]))
+    return out
+
+
+def score_held_out(held_out: Sequence[HeldOutPage],
+                   folds: Sequence[tuple[BlockModel, set[int]]],
+                   systems: Sequence[str]) -> dict[str, dict[str, list[PageScore]]]:
+    """Per corpus and system, the page scores; newscrawl uses the model of the page's fold."""
+    scores: dict[str, dict[str, list[PageScore]]] = {}
+    for name in systems:
+        other = None if name == "newscrawl" else get_system(name)
+        for page in held_out:
+            try:
+                if other is None:
+                    body = extract(page.html, url=page.url, model=folds[page.fold][0]).body
+                else:
+                    body = other(page.html, page.url)
+            except Exception:  # a baseline's crash scores as an empty body, as in quality.py
+                body = ""
+            scores.setdefault(page.corpus, {}).setdefault(name, []).append(
+                score_page(body, page.gold, f"{page.corpus}:{page.id}"))
+    return scores
+
+
+def report(scores: dict[str, dict[str, list[PageScore]]]) -> dict[str, Any]:
+    """Corpus-level figures, and all held-out pages pooled (pages weigh alike)."""
+    out: dict[str, Any] = {}
+    systems = sorted({name for by_system in scores.values() for name in by_system})
+    for corpus, by_system in scores.items():
+        out[corpus] = {name: summarise(page_scores) for name, page_scores in by_system.items()}
+    out["pooled"] = {name: summarise([s for by_system in scores.values()
+                                      for s in by_system.get(name, [])]) for name in systems}
+    return out
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    key, _, value = text.partition("=")
+    if not key or not value:
+        raise argparse.ArgumentTypeError(f"--param wants key=value, not {text!r}")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.holdout", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", default=",".join(DEFAULT_CORPORA))
+    parser.add_argument("--corpora-dir", type=Path, default=None)
+    parser.add_argument("--fixtures", type=Path, default=REPO_ROOT / "fixtures")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS)
+    parser.add_argument("--seed", type=int, default=0, help="the model's random_state")
+    parser.add_argument("--param", type=parse_param, action="append", default=[],
+                        help="a BlockModel parameter, key=value (JSON values); repeatable")
+    parser.add_argument("--systems", default="newscrawl",
+                        help="comma-separated: newscrawl and any of benchmarks.quality's")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    corpora_dir = args.corpora_dir or default_corpora_dir()
+    names = [n for n in args.corpora.split(",") if n]
+    if "scrapinghub" in names:
+        parser.error("scrapinghub is evaluation data: never a tuning proxy")
+    missing = [n for n in names if not (corpora_dir / n / "gold.jsonl").is_file()]
+    if missing:
+        parser.error(f"corpora not found in {corpora_dir}: {', '.join(missing)}")
+    params = {"random_state": args.seed, **dict(args.param)}
+    pages = fixture_pages(args.fixtures) if args.fixtures.is_dir() else []
+    for name in names:
+        pages += corpus_pages(corpora_dir / name)
+    folds = fold_models(pages, params, args.folds, progress=True)
+    held_out = held_out_pages(pages, folds, corpora_dir)
+    results = report(score_held_out(held_out, folds, args.systems.split(",")))
+    for corpus, by_system in results.items():
+        print(f"{corpus}")
+        for name, figures in by_system.items():
+            print(f"  {name:22} F1 {figures['f1']:.4f}  P {figures['precision']:.4f}  "
+                  f"R {figures['recall']:.4f}  exact {figures['accuracy']:.3f}  "
+                  f"({figures['pages']} pages)")
+    if args.json:
+        args.json.write_text(json.dumps({"params": params, "folds": args.folds,
+                                         "results": results}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
