@@ -18,21 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from sklearn.model_selection import GroupKFold
-
 from benchmarks.quality import REPO_ROOT, default_corpora_dir
 from benchmarks.systems import get_system
+from classifier import training
 from classifier.evaluation import PageScore, decode_corpus_page, read_corpus, score_page, summarise
 from classifier.extraction import extract
 from classifier.model import BlockModel
-from classifier.training import TrainingPage, corpus_pages, fixture_pages, page_weight
+from classifier.training import TrainingPage, corpus_pages, fixture_pages
 
 DEFAULT_CORPORA = ("fundus", "readability")
 DEFAULT_FOLDS = 2
@@ -52,21 +49,10 @@ class HeldOutPage:
 def fold_models(pages: Sequence[TrainingPage], params: dict[str, Any], folds: int,
                 progress: bool = False) -> list[tuple[BlockModel, set[int]]]:
     """One model per fold, each with the indices of the pages it did not train on (the
-    training command's grouped split)."""
-    groups = [p.group for p in pages]
-    out = []
-    splits = GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups)
-    for number, (train, test) in enumerate(splits):
-        start = time.perf_counter()
-        model = BlockModel(**params).fit([pages[i].features for i in train],
-                                         [pages[i].labels for i in train],
-                                         groups=[groups[i] for i in train],
-                                         page_weights=[page_weight(pages[i]) for i in train])
-        if progress:
-            print(f"fold {number}: trained on {len(train)} pages in "
-                  f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
-        out.append((model, set(int(i) for i in test)))
-    return out
+    training command's grouped split, ``classifier.training.fold_models``)."""
+    return [(model, {int(i) for i in test})
+            for model, test in training.fold_models(pages, params, folds=folds,
+                                                    progress=progress)]
 
 
 def held_out_pages(pages: Sequence[TrainingPage], folds: Sequence[tuple[BlockModel, set[int]]],

@@ -408,9 +408,8 @@ def is_site_furniture(text: str) -> bool:
     words = len(text.split())
     if words > FURNITURE_MAX_WORDS:
         return False
-    if _SITE_FURNITURE.match(text.strip()):
-        return True
-    if words <= PROMO_MAX_WORDS and _PROMO_LINE.match(text.strip()):
+    line = text.strip()
+    if _SITE_FURNITURE.match(line) or (words <= PROMO_MAX_WORDS and _PROMO_LINE.match(line)):
         return True
     # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata
     return (words >= RIGHTS_NOTICE_MIN_WORDS and not _META_START.match(text)

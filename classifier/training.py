@@ -43,7 +43,7 @@ from classifier.model import BlockModel, model_version, save_model
 from classifier.types import CONTENT, LABELS, NAVIGATION
 
 __all__ = ["TrainingPage", "anchors_main", "corpus_pages", "cross_validate", "fine_tune",
-           "fixture_pages", "main", "train", "write_anchors"]
+           "fixture_pages", "fold_models", "main", "train", "write_anchors"]
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ def _bar(total: int, desc: str, enabled: bool) -> Iterator[Any]:
         yield bar
 
 
-def page_weight(page: TrainingPage) -> float:
+def _page_weight(page: TrainingPage) -> float:
     """How much a page's blocks weigh in training: hand-written fixtures more than weak labels."""
     return FIXTURE_WEIGHT if page.source == "fixtures" else 1.0
 
@@ -253,21 +253,29 @@ def _body_of(page: TrainingPage, labels: Sequence[str]) -> str:
                        if label == CONTENT)
 
 
-def cross_validate(pages: Sequence[TrainingPage], params: dict[str, Any], *, folds: int = 4,
-                   progress: bool = False) -> dict[str, Any]:
-    """Grouped CV: block scores per source and the article-body shingle F1 per source."""
+def fold_models(pages: Sequence[TrainingPage], params: dict[str, Any], *, folds: int,
+                progress: bool = False) -> Iterator[tuple[BlockModel, np.ndarray]]:
+    """Grouped K-fold over ``pages`` (a site's or template's pages in one fold): per fold, a
+    model fitted without the held-out pages, and their indices."""
     groups = [p.group for p in pages]
-    n_splits = min(folds, len(set(groups)))
-    if n_splits < 2:
-        return {}
-    preds: list[list[str]] = [[] for _ in pages]
-    splits = list(GroupKFold(n_splits=n_splits).split(np.zeros(len(pages)), groups=groups))
+    splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=groups))
     for train_idx, test_idx in _progress(splits, "cross-validation", progress):
         model = BlockModel(**params).fit([pages[i].features for i in train_idx],
                                          [pages[i].labels for i in train_idx],
                                          groups=[groups[i] for i in train_idx],
-                                         page_weights=[page_weight(pages[i])
+                                         page_weights=[_page_weight(pages[i])
                                                        for i in train_idx])
+        yield model, test_idx
+
+
+def cross_validate(pages: Sequence[TrainingPage], params: dict[str, Any], *, folds: int = 4,
+                   progress: bool = False) -> dict[str, Any]:
+    """Grouped CV: block scores per source and the article-body shingle F1 per source."""
+    n_splits = min(folds, len({p.group for p in pages}))
+    if n_splits < 2:
+        return {}
+    preds: list[list[str]] = [[] for _ in pages]
+    for model, test_idx in fold_models(pages, params, folds=n_splits, progress=progress):
         for i in test_idx:
             preds[i] = list(model.predict([pages[i].features]))
     report: dict[str, Any] = {"folds": n_splits}
@@ -327,7 +335,7 @@ def train(*, fixtures: Sequence[str | Path] = (), corpora: Sequence[str | Path] 
     model = BlockModel(**model_params).fit([p.features for p in pages],
                                            [p.labels for p in pages],
                                            groups=[p.group for p in pages],
-                                           page_weights=[page_weight(p) for p in pages])
+                                           page_weights=[_page_weight(p) for p in pages])
     sidecar = _sidecar(model, pages, seed) | {"cross_validation": cv}
     if out is not None:
         save_model(model, out, sidecar)
@@ -357,7 +365,7 @@ def fine_tune(base: BlockModel, *, fixtures: Sequence[str | Path] = (),
     stages = 2 if base.stage2_ is not None else 1
     with _bar(rounds * stages, "fine-tuning rounds", progress) as bar:
         model = base.fine_tuned([p.features for p in pages], [p.labels for p in pages],
-                                rounds=rounds, page_weights=[page_weight(p) for p in pages],
+                                rounds=rounds, page_weights=[_page_weight(p) for p in pages],
                                 anchors=[*(p.features for p in anchors), *shipped],
                                 on_round=bar.update if bar is not None else None)
     pages = anchors + pages
