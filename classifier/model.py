@@ -379,14 +379,17 @@ class TreeEnsemble:
         return walk
 
     def _native_arrays(self) -> tuple[tuple[np.ndarray, ...], int]:
-        """The node arrays in the dtypes the C prediction takes, and how many features the
-        trees read (made once)."""
+        """The trees as the C prediction takes them (``_Walk``'s layout, nodes packed in
+        one record each), and how many features the trees read (made once)."""
         native = getattr(self, "_native", None)
         if native is None:
-            arrays = (self.feature.astype(np.intp), self.threshold.astype(np.float64),
-                      self.missing_left.astype(np.uint8), self.left.astype(np.intp),
-                      self.right.astype(np.intp), self.is_leaf.astype(np.uint8),
-                      self.value.astype(np.float64), self.roots.astype(np.intp),
+            walk = self._layout()
+            nodes = np.empty(walk.value.shape[0], dtype=_NATIVE_NODE)
+            nodes["threshold"] = walk.threshold
+            nodes["feature"] = walk.feature * 2 + walk.missing_right
+            nodes["child"] = walk.child
+            arrays = (nodes, np.ascontiguousarray(walk.value, dtype=np.float64),
+                      walk.roots.astype(np.intp), walk.steps,
                       self.tree_output.argmax(axis=1).astype(np.intp),
                       np.ascontiguousarray(self.baseline[0], dtype=np.float64))
             native = self._native = (arrays, int(self.feature[~self.is_leaf].max(initial=-1)) + 1)
@@ -459,6 +462,9 @@ def raw_to_proba(raw: np.ndarray) -> np.ndarray:
     return np.asarray(exp / exp.sum(axis=1, keepdims=True))
 
 
+#: One node of the C prediction's trees (``classifier/_trees.pyx``: ``Node``).
+_NATIVE_NODE = np.dtype([("threshold", np.float64), ("feature", np.int32), ("child", np.int32)])
+
 #: Levels after which the (block, tree) pairs that reached a leaf are dropped from the walk
 #: (most pairs walk 4-8 levels; dropping costs about one level's work).
 _COMPACT_AFTER = frozenset({5, 7, 9, 12, 16})
@@ -475,16 +481,24 @@ class _Walk:
     """
 
     def __init__(self, forest: TreeEnsemble) -> None:
-        levels, frontier = [], forest.roots.astype(np.intp)
+        levels: list[np.ndarray] = []
+        frontier = forest.roots.astype(np.intp)
+        tree_of = np.zeros(forest.value.shape[0], dtype=np.intp)
+        tree_of[frontier] = np.arange(frontier.shape[0])
+        steps = np.zeros(frontier.shape[0], dtype=np.intp)
         while frontier.shape[0]:  # ends: every node has one parent (TreeEnsemble.validate)
+            steps[tree_of[frontier]] = len(levels)
             levels.append(frontier)
             inner = frontier[~forest.is_leaf[frontier]]
             frontier = np.stack([forest.left[inner], forest.right[inner]], axis=1).ravel()
+            tree_of[frontier] = np.repeat(tree_of[inner], 2)
         old = np.concatenate(levels)
         new_of_old = np.zeros(forest.value.shape[0], dtype=np.intp)
         new_of_old[old] = np.arange(old.shape[0])
         leaf = forest.is_leaf[old]
         self.depth = len(levels) - 1
+        #: Per tree: the levels from its root to its deepest leaf.
+        self.steps = steps
         self.roots = new_of_old[forest.roots]
         self.inner = ~leaf
         self.feature = np.where(leaf, 0, forest.feature[old]).astype(np.intp)
@@ -497,39 +511,55 @@ class _Walk:
 def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:
     """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities."""
     n, k = probs.shape
-    columns: list[np.ndarray] = [probs]
+    levels = page.ancestor_groups.shape[1]
+    width = k * (1 + len(_CONTEXT_OFFSETS) + len(_WINDOWS)) + levels * (k + 1) + 2
+    # Filled column block by column block: one array, no stacking of pieces.
+    out = np.empty((n, width))
+    out[:, :k] = probs
+    at = k
     for offset in _CONTEXT_OFFSETS:
-        shifted = np.full((n, k), -1.0)
+        shifted = out[:, at:at + k]
+        shifted[:] = -1.0
         if offset < 0 and n > -offset:
             shifted[-offset:] = probs[:offset]
         elif offset > 0 and n > offset:
             shifted[:-offset] = probs[offset:]
-        columns.append(shifted)
-    weights = np.log1p(page.lengths.astype(float))[:, None]
-    weighted = probs * weights
-    cum_w = np.vstack([np.zeros((1, k)), np.cumsum(weighted, axis=0)])
-    cum_n = np.concatenate([[0.0], np.cumsum(weights[:, 0])])
+        at += k
+    weights = np.log1p(page.lengths.astype(float))
+    weighted = probs * weights[:, None]
+    cum_w = np.zeros((n + 1, k))
+    np.cumsum(weighted, axis=0, out=cum_w[1:])
+    cum_n = np.zeros(n + 1)
+    np.cumsum(weights, out=cum_n[1:])
+    index = np.arange(n)
     for window in _WINDOWS:
-        lo = np.clip(np.arange(n) - window, 0, n)
-        hi = np.clip(np.arange(n) + window + 1, 0, n)
-        columns.append((cum_w[hi] - cum_w[lo]) / np.maximum(cum_n[hi] - cum_n[lo], 1e-6)[:, None])
-    for level in range(page.ancestor_groups.shape[1]):
-        columns.append(_group_mean(page.ancestor_groups[:, level], weighted, weights[:, 0]))
+        lo = np.clip(index - window, 0, n)
+        hi = np.clip(index + window + 1, 0, n)
+        out[:, at:at + k] = ((cum_w[hi] - cum_w[lo])
+                             / np.maximum(cum_n[hi] - cum_n[lo], 1e-6)[:, None])
+        at += k
+    for level in range(levels):
+        _group_mean(page.ancestor_groups[:, level], weighted, weights, out[:, at:at + k + 1])
+        at += k + 1
     content = probs[:, 0] * page.lengths
     total = max(float(content.sum()), 1e-6)
     before = np.cumsum(content) - content
-    columns.append(np.stack([before / total, (total - before - content) / total], axis=1))
-    return np.hstack(columns)
+    out[:, at] = before / total
+    out[:, at + 1] = (total - before - content) / total
+    return out
 
 
-def _group_mean(keys: np.ndarray, weighted: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _group_mean(keys: np.ndarray, weighted: np.ndarray, weights: np.ndarray,
+                out: np.ndarray) -> None:
+    """Into ``out``: per row, the weighted mean of ``weighted`` over the rows sharing its
+    key, then log(1 + how many rows share it)."""
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    sums = np.zeros((counts.shape[0], weighted.shape[1]))
-    np.add.at(sums, inverse, weighted)
-    totals = np.zeros(counts.shape[0])
-    np.add.at(totals, inverse, weights)
-    means = sums / np.maximum(totals, 1e-6)[:, None]
-    return np.hstack([means[inverse], np.log1p(counts[inverse])[:, None]])
+    groups = counts.shape[0]
+    # bincount adds in row order, as a running sum would: the same sums to the last bit.
+    totals = np.maximum(np.bincount(inverse, weights, groups), 1e-6)
+    for column in range(weighted.shape[1]):
+        out[:, column] = (np.bincount(inverse, weighted[:, column], groups) / totals)[inverse]
+    out[:, -1] = np.log1p(counts)[inverse]
 
 
 # --- files -----------------------------------------------------------------------------------

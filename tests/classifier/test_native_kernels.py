@@ -172,6 +172,21 @@ def test_trees_agree_with_the_numpy_walk(n_classes: int, monkeypatch: pytest.Mon
 
 
 @needs_kernels
+def test_trees_of_unequal_depth_walked_side_by_side_give_exact_scores():
+    """Eight trees are walked together for as many steps as the deepest needs: a shallower
+    tree must idle at its leaf, and the trees past the last group of eight still count."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 6))
+    y = (X[:, 0] + 0.3 * rng.normal(size=300) > 0).astype(int)
+    booster = HistGradientBoostingClassifier(max_iter=21, max_leaf_nodes=None, max_depth=None,
+                                             min_samples_leaf=5, random_state=0).fit(X, y)
+    forest = TreeEnsemble(booster)
+    steps = forest._layout().steps
+    assert steps.shape[0] % 8 and len(set(steps.tolist())) > 2
+    assert np.array_equal(forest.raw_predict(X), booster.decision_function(X)[:, None])
+
+
+@needs_kernels
 def test_trees_refuse_too_few_features():
     booster, X = _booster(3)
     with pytest.raises(ValueError, match="features"):
