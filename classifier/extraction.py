@@ -118,9 +118,11 @@ def label_blocks(seg: Segmentation, model: BlockModel) -> list[LabelledBlock]:
     others = probs.copy()
     others[:, content] = -1.0
     best = np.where(probs[:, content] >= CONTENT_THRESHOLD, content, others.argmax(axis=1))
-    # One conversion to Python floats for the page, not one numpy scalar per value.
+    # One conversion to Python floats for the page, not one numpy scalar per value; the
+    # scores dict made by a literal (a third of the cost of dict(zip(...)) per block).
+    c, n, a, p = LABELS
     return [LabelledBlock(text=block.text, label=LABELS[i], score=row[i], path=block.path,
-                          tag=block.tag, scores=dict(zip(LABELS, row, strict=True)))
+                          tag=block.tag, scores={c: row[0], n: row[1], a: row[2], p: row[3]})
             for block, row, i in zip(seg.blocks, probs.tolist(), best.tolist(), strict=True)]
 
 
