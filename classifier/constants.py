@@ -101,11 +101,11 @@ MARKED_BODY_MAX_LINK_SHARE = 0.5
 CAPTIONS_OUT_MIN_RATIO = 1.0
 
 #: A block under the content threshold whose tag path, indices aside, is the path of the
-#: article's paragraphs in the main region (each paragraph in its own wrapper) is content from
-#: PARALLEL_MIN_SCORE, with at least PARALLEL_MIN_CHARS characters, under
+#: article's paragraphs in the main region (each paragraph in its own wrapper) is content,
+#: whatever its probability, with at least PARALLEL_MIN_CHARS characters, under
 #: PARALLEL_MAX_LINK_SHARE of them in links, when that path holds PARALLEL_PATH_MIN_CHARS of
-#: content (chosen on fundus / readability held out by site, checked on dragnet / l3s-gn1).
-PARALLEL_MIN_SCORE = 0.2
+#: content (chosen on fundus / readability held out by site, checked on dragnet / l3s-gn1: a
+#: floor of p 0.2 kept out paragraphs the second stage had given to a neighbouring ad slot).
 PARALLEL_MIN_CHARS = 40
 PARALLEL_MAX_LINK_SHARE = 0.5
 PARALLEL_PATH_MIN_CHARS = 300

@@ -23,7 +23,7 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
+           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
            "is_inset", "is_lead_marked", "is_metadata_line", "is_related_link",
            "is_site_furniture", "looks_like_code"]
 
@@ -164,6 +164,32 @@ def in_comment_thread(tokens: tuple[str, ...],
                 element_tokens):
             return True
     return False
+
+
+#: Class / id tokens of a cookie / privacy consent dialog (the consent managers' own names;
+#: not a bare "cookie", which a recipe may carry, nor "cmp", a CMS's component prefix).
+_CONSENT_TOKENS = frozenset({
+    "consent", "onetrust", "cookiebot", "didomi", "usercentrics", "trustarc", "truste",
+    "cookielaw", "gdpr", "qc-cmp2", "sp-message-container", "cookie-banner", "cookiebanner",
+    "cookie-notice", "cookienotice", "cookie-bar", "cookiebar", "cookie-law", "cookie-layer",
+    "cookie-dialog", "cookie-modal", "cookie-popup", "cookie-disclaimer", "cookie-settings",
+    "privacy-banner", "privacy-manager"})
+
+
+@_judged_once
+def _is_consent_element(tokens: tuple[str, ...]) -> bool:
+    return not _CONSENT_TOKENS.isdisjoint(tokens)
+
+
+def in_consent_dialog(tokens: tuple[str, ...],
+                      ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """True when the block or an ancestor (not body / html, where sites flag the reader's
+    choice) is a cookie or privacy consent dialog: by the taxonomy, navigation, however long
+    its prose (it can outweigh a short article and pull the main region to itself)."""
+    if tokens and _is_consent_element(tokens):
+        return True
+    return any(element_tokens and tag != "body" and tag != "html"
+               and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
 
 
 #: Class / id tokens of a page's sidebar (besides the ``<aside>`` element).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -30,7 +31,6 @@ from classifier.constants import (
     OUTSIDE_REGION_SCORE,
     PARALLEL_MAX_LINK_SHARE,
     PARALLEL_MIN_CHARS,
-    PARALLEL_MIN_SCORE,
     PARALLEL_PATH_MIN_CHARS,
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
@@ -42,6 +42,7 @@ from classifier.constants import (
 from classifier.cues import (
     in_bio_box,
     in_comment_thread,
+    in_consent_dialog,
     in_sidebar,
     is_body_marked,
     is_caption,
@@ -192,10 +193,11 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
-    """A reader's comment, an author's bio box, site furniture or leaked script code: never
-    the article's text."""
+    """A reader's comment, an author's bio box, a consent dialog, site furniture or leaked
+    script code: never the article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
-            or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors))
+            or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors)
+            or in_consent_dialog(block.tokens, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
@@ -324,13 +326,14 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
                               labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """A paragraph under the content threshold whose tag path, indices aside, is the path of
     the article's own paragraphs in the main region (``.../div[5]/div/p`` beside content at
-    ``.../div[7]/div/p``) is content from ``PARALLEL_MIN_SCORE``: many sites wrap every
-    paragraph in its own element, with ad slots between them, and the model judges each
-    wrapper on its own. The path must hold ``PARALLEL_PATH_MIN_CHARS`` of content; short
-    lines, teasers (mostly links), comments and furniture stay out."""
+    ``.../div[7]/div/p``) is content, however unlikely the model found it: many sites wrap
+    every paragraph in its own element, with ad slots between them, and the model judges each
+    wrapper on its own (its second stage can give a paragraph to the ad slot beside it). The
+    path must hold ``PARALLEL_PATH_MIN_CHARS`` of content; short lines, teasers (mostly
+    links), texts the page repeats (placeholders of blocked embeds), comments and furniture
+    stay out."""
     candidates = [i for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True))
                   if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
-                  and lb.scores.get(CONTENT, 0.0) >= PARALLEL_MIN_SCORE
                   and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)]
     region = main_region(labelled, blocks) if candidates else None
     if region is None:
@@ -342,10 +345,11 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
             shape = _PATH_INDEX.sub("", lb.path)
             mass[shape] = mass.get(shape, 0) + len(lb.text)
     out = list(labelled)
+    seen = Counter(lb.text for lb in labelled)
     for i in candidates:
         block, lb = blocks[i], labelled[i]
         if (mass.get(_PATH_INDEX.sub("", lb.path), 0) >= PARALLEL_PATH_MIN_CHARS
-                and not _never_article(block, lb)
+                and seen[lb.text] == 1 and not _never_article(block, lb)
                 and not is_related_link(lb.text, block.link_chars)):
             out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
     return out

@@ -15,6 +15,7 @@ from classifier.constants import (
 )
 from classifier.cues import (
     in_bio_box,
+    in_consent_dialog,
     in_sidebar,
     is_body_marked,
     is_caption,
@@ -183,9 +184,20 @@ def test_unsure_paragraph_on_the_path_of_the_articles_paragraphs_is_content():
     unsure = PARAGRAPHS[2]
     article = _assemble(_page(_wrapped_story()), {unsure: 0.3})
     assert article.paragraphs == PARAGRAPHS
-    # less likely than PARALLEL_MIN_SCORE, it stays out
-    unlikely = _assemble(_page(_wrapped_story()), {unsure: 0.1})
-    assert unlikely.paragraphs == [p for p in PARAGRAPHS if p != unsure]
+    # however unlikely (the second stage may give it to an ad slot beside it)
+    unlikely = _assemble(_page(_wrapped_story()), {unsure: 0.002})
+    assert unlikely.paragraphs == PARAGRAPHS
+
+
+def test_parallel_path_keeps_out_texts_the_page_repeats():
+    placeholder = ("Your privacy settings block this embedded content from a third party; "
+                   "change them to see it here.")
+    slot = f"<div class='para-wrap'><p>{placeholder}</p></div>"
+    page = _page(_wrapped_story(slot + slot))
+    article = _assemble(page, {placeholder: 0.3})
+    assert article.paragraphs == PARAGRAPHS
+    assert _assemble(_page(_wrapped_story(slot)), {placeholder: 0.3}).paragraphs == [
+        *PARAGRAPHS, placeholder]
 
 
 def test_parallel_path_keeps_out_teasers_short_lines_and_other_shapes():
@@ -308,6 +320,42 @@ def test_sidebar_bio_does_not_take_the_main_region_from_a_short_post():
     seg, labelled = _label(page, scores)
     assert main_region(labelled) == "/html/body/aside/div"  # by the text mass alone
     assert main_region(labelled, seg.blocks) == "/html/body/div/article/div"
+
+
+CONSENT = [
+    "When you visit our website we store cookies on your browser to collect information about "
+    "you, your preferences or your device, mostly to make the site work as you expect it to.",
+    "You can choose not to allow some types of cookies. Blocking some of them may change your "
+    "experience of the site and the services we are able to offer you, so choose with care.",
+]
+
+
+def test_consent_dialog_is_navigation_even_when_it_outweighs_a_short_story():
+    """A cookie dialog's prose reads like content and can outweigh a short article: it must
+    neither reach the body nor pull the main region to itself."""
+    post = PARAGRAPHS[:1]
+    assert sum(map(len, CONSENT)) > len(post[0])
+    story = f"<h1>Bridge closure delayed</h1><div class='body'><p>{post[0]}</p></div>"
+    dialog = ("<div id='onetrust-consent-sdk'><div class='ot-pc-content'>"
+              + "".join(f"<p>{p}</p>" for p in CONSENT) + "</div></div>")
+    page = _page(story).replace("</body>", dialog + "</body>")
+    article = _assemble(page, dict.fromkeys(CONSENT, 0.9))
+    assert article.paragraphs == post
+    assert {b.text: b.label for b in article.blocks}[CONSENT[0]] == NAVIGATION
+
+
+def test_a_consent_flag_on_the_body_keeps_the_story():
+    page = _page(_story()).replace("<body>", "<body class='cookie-consent-accepted'>")
+    assert _assemble(page, {}).paragraphs == PARAGRAPHS
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    ((), (("div", ("ot-pc-content",)), ("div", ("onetrust", "consent", "sdk"))), True),
+    (("cookie-banner",), (), True), ((), (("div", ("didomi", "popup")),), True),
+    ((), (("div", ("recipe", "cookie")),), False), ((), (("div", ("cmp", "text")),), False),
+    ((), (("body", ("consent", "given")),), False)])
+def test_in_consent_dialog(tokens, ancestors, expected):
+    assert in_consent_dialog(tokens, ancestors) is expected
 
 
 @pytest.mark.parametrize(("ancestors", "expected"), [
