@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-__all__ = ["SEPARATOR", "BlockPatterns", "CharTable", "JoinedTexts", "anchor_at_blocks",
-           "loosen"]
+__all__ = ["SEPARATOR", "BlockPatterns", "CharTable", "JoinedTexts", "SpanHashes",
+           "anchor_at_blocks", "loosen", "text_hash"]
 
 #: Joins block texts: non-word and non-space, and never in parsed text (XML forbids it).
 SEPARATOR = "\x00"
@@ -74,6 +74,57 @@ class CharTable:
         for cp in np.unique(cps[astral]).tolist():
             out[cps == cp] = self._char_flags(chr(cp))
         return out
+
+
+#: Base of the span hashes (odd, so invertible modulo 2**64).
+_HASH_BASE = 0x9E3779B97F4A7C15
+_HASH_INVERSE = pow(_HASH_BASE, -1, 1 << 64)
+#: Texts up to this long reuse the process's table of powers (grown on demand).
+_HASH_TABLE_LIMIT = 1 << 22
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """``base ** i`` modulo 2**64 for ``i`` in ``0..n`` (numpy's uint64 arithmetic wraps)."""
+    out = np.full(n + 1, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, out=out)
+
+
+class SpanHashes:
+    """64-bit polynomial hashes of spans of a text, all at once in numpy: the hash of
+    ``text[a:b]`` equals :func:`text_hash` of that slice, so words can be looked up in a set
+    of hashes without making a string per word. (Two different words share a hash with odds
+    of about 2**-64.)"""
+
+    #: The process's powers of the base and of its inverse (made once, grown on demand).
+    _powers_table: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64),) * 2
+
+    def __init__(self, text: str) -> None:
+        cps = codepoints(text)
+        n = cps.shape[0]
+        forward, backward = SpanHashes._powers_table
+        if forward.shape[0] <= n:
+            size = max(n, min(2 * forward.shape[0], _HASH_TABLE_LIMIT))
+            forward, backward = _powers(_HASH_BASE, size), _powers(_HASH_INVERSE, size)
+            if size <= _HASH_TABLE_LIMIT:
+                SpanHashes._powers_table = (forward, backward)
+        # prefix[i]: the sum of (code point + 1) * base**j over j < i
+        self._prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * forward[:n], out=self._prefix[1:])
+        self._unshift = backward
+
+    def of(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Hashes (``uint64``) of the spans ``text[starts[i]:ends[i]]``."""
+        return (self._prefix[ends] - self._prefix[starts]) * self._unshift[starts]
+
+
+def text_hash(text: str) -> int:
+    """The hash :class:`SpanHashes` gives a span holding exactly ``text``."""
+    value, power = 0, 1
+    for char in text:
+        value = (value + (ord(char) + 1) * power) & 0xFFFFFFFFFFFFFFFF
+        power = (power * _HASH_BASE) & 0xFFFFFFFFFFFFFFFF
+    return value
 
 
 class JoinedTexts:

@@ -418,7 +418,9 @@ _RIGHTS_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|\bdo not 
 _RELATED_LINK_OPENER = re.compile(
     r"^(?:read more|read also|also read|see also|related|more on this|more on this story"
     r"|recommended|lesen sie auch|mehr zum thema|auch interessant|lire aussi|à lire aussi"
-    r"|lee también|leer más|te puede interesar|leggi anche)\s*[:\-–—|»>]", re.IGNORECASE)
+    r"|lee también|leer más|te puede interesar|leggi anche|leia também|leia mais|lees ook"
+    r"|lees meer|les også|les mer|læs også|læs mere|läs också|läs mer|lue myös|czytaj też"
+    r"|czytaj także|čtěte také|přečtěte si také)\s*[:\-–—|»>]", re.IGNORECASE)
 
 
 def is_related_link(text: str, link_chars: int) -> bool:

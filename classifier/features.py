@@ -25,7 +25,9 @@ from classifier.blocktext import (
     BlockPatterns,
     CharTable,
     JoinedTexts,
+    SpanHashes,
     anchor_at_blocks,
+    text_hash,
 )
 from classifier.constants import (
     ANCESTOR_TOKEN_LEVELS,
@@ -75,6 +77,8 @@ _DATE_SEARCH = BlockPatterns([_DATE], fast=_DATE_FAST)
 _PHRASE_SEARCH = BlockPatterns([p for _, p in PHRASE_CUES])
 #: Characters of a block searched for phrase cues (notices and labels are short).
 _CUE_CHARS = 400
+#: Hashes of the stopwords (``SpanHashes``): the words of a page are looked up by hash.
+_STOPWORD_HASHES = np.unique(np.array([text_hash(w) for w in STOPWORDS], dtype=np.uint64))
 _HASH_CACHE: dict[str, int] = {}
 _LEVEL_CACHE: dict[tuple[str, ...], int] = {}
 _OWN_CACHE: dict[tuple[str, ...], np.ndarray] = {}
@@ -314,15 +318,17 @@ def _text_columns(B: np.ndarray, joined: JoinedTexts, chars: np.ndarray,
     if len(low) == len(sample.text):
         word_counts = counts
         starts, ends = sample.runs(_CHARS, _WORD_BIT)  # where \w+ matches
-        words = [low[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     else:
         word_counts = sample.class_counts(_CHARS, text=low, runs_of=_WORD_BIT)
-        words = _WORD.findall(low)
+        starts, ends = _word_spans(low)
     lows = low.split(SEPARATOR)
-    if len(words) != word_counts[:, _WORDS_COLUMN].sum():  # never, unless tables disagree
+    if starts.shape[0] != word_counts[:, _WORDS_COLUMN].sum():  # never, unless tables disagree
         per_block = [_WORD.findall(text) for text in lows]
         word_counts[:, _WORDS_COLUMN] = [len(w) for w in per_block]
         word_counts[:, _WORD_BIT] = [sum(map(len, w)) for w in per_block]
+        starts, ends = _word_spans(low)
+    # Words are looked up by hash: no string per word (most of a page's text is words).
+    word_hashes = SpanHashes(low).of(starts, ends)
     n_words = word_counts[:, _WORDS_COLUMN].astype(np.float64)
     has_words = n_words > 0
     some_words = np.maximum(n_words, 1)
@@ -337,21 +343,34 @@ def _text_columns(B: np.ndarray, joined: JoinedTexts, chars: np.ndarray,
     B[7] = joined.match_counts(_SENTENCE_END_JOINED)
     B[8] = [t.rstrip(_SENTENCE_CLOSERS)[-1:] in _SENTENCE_ENDS for t in texts]
     B[9] = [t[:1].isupper() for t in texts]
-    stop = np.fromiter(map(STOPWORDS.__contains__, words), dtype=np.float64, count=len(words))
+    stop = _member(word_hashes, _STOPWORD_HASHES).astype(np.float64)
     B[15] = np.where(has_words, np.bincount(owner, stop, n) / some_words, 0.0)
     B[16] = joined.hits(_PRICE_SEARCH)[:, 0]
     B[17] = joined.hits(_DATE_SEARCH)[:, 0]
     B[18] = counts[:, _PIPE_BIT] > 0
     B[19] = counts[:, _QUOTE_BIT] > 0
     if title_words:
-        in_title = np.fromiter(map(title_words.__contains__, words), dtype=np.float64,
-                               count=len(words))
+        title_hashes = np.unique(np.array([text_hash(w) for w in title_words], dtype=np.uint64))
+        in_title = _member(word_hashes, title_hashes).astype(np.float64)
         common = np.bincount(owner, in_title, n)
         B[27] = np.where(has_words, common / some_words, 0.0)
         B[28] = has_words & (common == n_words) & (n_words >= 3)
     cues = JoinedTexts([text[:_CUE_CHARS] for text in lows])
     B[_PHRASE_BASE:_PHRASE_BASE + len(PHRASE_CUES)] = cues.hits(_PHRASE_SEARCH).T
     return n_words
+
+
+def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Per value: is it in ``table`` (sorted, not empty)?"""
+    index = np.searchsorted(table, values)
+    index[index == table.shape[0]] = 0
+    return np.asarray(table[index] == values)
+
+
+def _word_spans(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the words (``\\w+``) of ``text``."""
+    spans = np.array([m.span() for m in _WORD.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    return spans[:, 0], spans[:, 1]
 
 
 def _same_tag_runs(tags: list[str]) -> np.ndarray:

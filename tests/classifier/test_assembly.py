@@ -506,6 +506,8 @@ def test_read_more_teaser_inside_the_story_is_navigation():
     ("READ MORE: Bridge closure delayed", 22, True),
     ("See also – Bridge closure delayed", 22, True),
     ("Lesen Sie auch: Brücke bleibt gesperrt", 22, True),
+    ("Les også: Brua stenges i to uker", 22, True),
+    ("Läs mer - Bron stängs i två veckor", 22, True),
     ("READ MORE: Bridge closure delayed", 0, False),     # no link: the article's own words
     ("Read more about the bridge in our guide", 5, False),  # no separator after the opener
 ])

@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.blocktext import BlockPatterns, CharTable, JoinedTexts, anchor_at_blocks, loosen
+from classifier.blocktext import (
+    BlockPatterns,
+    CharTable,
+    JoinedTexts,
+    SpanHashes,
+    anchor_at_blocks,
+    loosen,
+    text_hash,
+)
 from classifier.features import (
     _DATE_SEARCH,
     _PHRASE_SEARCH,
@@ -72,6 +80,27 @@ def test_char_counts_equal_regex_counts(texts):
         re.findall(r"\w+", joined.text)
     assert joined.match_counts(_SENTENCE_END_JOINED).tolist() == [
         len(_SENTENCE_END.findall(t)) for t in _alone(texts)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS)
+def test_span_hashes_equal_the_hashes_of_the_words(texts):
+    """Words are looked up by hash: a span's hash is its text's, whatever its position, so
+    equal words hash alike and (in practice) different words apart."""
+    text = "\x00".join(texts).lower()
+    spans = [m.span() for m in re.finditer(r"\w+", text)]
+    starts = np.array([a for a, _ in spans], dtype=np.int64)
+    ends = np.array([b for _, b in spans], dtype=np.int64)
+    hashes = SpanHashes(text).of(starts, ends).tolist()
+    words = [text[a:b] for a, b in spans]
+    assert hashes == [text_hash(w) for w in words]
+    assert len(set(hashes)) == len(set(words))
+
+
+def test_span_hashes_of_a_text_longer_than_any_before():
+    text = "é𝔘" * 40_000
+    spans = SpanHashes(text).of(np.array([0, 2, 79_998]), np.array([2, 4, 80_000]))
+    assert len(set(spans.tolist())) == 1 and int(spans[0]) == text_hash("é𝔘")
 
 
 def test_anchors_and_loosening():
