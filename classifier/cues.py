@@ -176,6 +176,9 @@ _CONSENT_TOKENS = frozenset({
     "privacy-banner", "privacy-manager"})
 
 
+_CONSENT_ANCESTRY: dict[tuple[tuple[str, tuple[str, ...]], ...], bool] = {}
+
+
 @_judged_once
 def _is_consent_element(tokens: tuple[str, ...]) -> bool:
     return not _CONSENT_TOKENS.isdisjoint(tokens)
@@ -188,8 +191,14 @@ def in_consent_dialog(tokens: tuple[str, ...],
     its prose (it can outweigh a short article and pull the main region to itself)."""
     if tokens and _is_consent_element(tokens):
         return True
-    return any(element_tokens and tag != "body" and tag != "html"
-               and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
+    found = _CONSENT_ANCESTRY.get(ancestors)
+    if found is None:  # a container's blocks share their ancestors: judged once
+        found = any(element_tokens and tag != "body" and tag != "html"
+                    and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
+        if len(_CONSENT_ANCESTRY) >= SEGMENT_CACHE_ENTRIES:
+            _CONSENT_ANCESTRY.clear()
+        _CONSENT_ANCESTRY[ancestors] = found
+    return found
 
 
 #: Class / id tokens of a page's sidebar (besides the ``<aside>`` element).
