@@ -7,8 +7,9 @@ assembly's (``classifier.extraction``): they place blocks the model already call
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from classifier.constants import (
     CODE_MIN_CHAR_SHARE,
@@ -25,7 +26,7 @@ from classifier.constants import (
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
            "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
            "is_inset", "is_lead_marked", "is_metadata_line", "is_related_link",
-           "is_site_furniture", "looks_like_code"]
+           "is_site_furniture", "looks_like_code", "looks_like_data"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -368,12 +369,28 @@ _CODE_MARKERS = re.compile(r"\bfunction\s*\(|\bvar\s+\w+\s*=|\bdocument\.\w+|\bw
 _CODE_CHARS = "{}();=<>+[]"
 
 
+#: A JSON member ("size":41019, "date":{...) of data that leaked into the page text.
+_JSON_MEMBER = re.compile(r'"[A-Za-z_$][\w$-]*"\s*:\s*[\[{"\d\-tfn]')
+
+
 def looks_like_code(text: str) -> bool:
     """Script source that leaked into the page text (broken markup)."""
     # counting characters first is cheap, and rules out almost every block of prose
     if sum(map(text.count, _CODE_CHARS)) < CODE_MIN_CHAR_SHARE * len(text):
         return False
-    return len(_CODE_MARKERS.findall(text)) >= CODE_MIN_MARKERS
+    return _enough(_CODE_MARKERS.finditer(text))
+
+
+def looks_like_data(text: str, tag: str) -> bool:
+    """Script data (JSON) that leaked into the page text; not a JSON example a technical
+    article shows in a ``<pre>`` / ``<code>`` block."""
+    return (tag not in ("pre", "code") and text.count('":') >= CODE_MIN_MARKERS
+            and _enough(_JSON_MEMBER.finditer(text)))
+
+
+def _enough(markers: Iterator[re.Match[str]]) -> bool:
+    """At least ``CODE_MIN_MARKERS`` of them (the search stops there)."""
+    return sum(1 for _ in itertools.islice(markers, CODE_MIN_MARKERS)) >= CODE_MIN_MARKERS
 
 
 #: The heading over a comment thread ("Comments", "21 comments", "Leave a reply").

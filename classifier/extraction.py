@@ -53,6 +53,7 @@ from classifier.cues import (
     is_related_link,
     is_site_furniture,
     looks_like_code,
+    looks_like_data,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -194,9 +195,9 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
     """A reader's comment, an author's bio box, a consent dialog, site furniture or leaked
-    script code: never the article's text."""
+    script code or data: never the article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
-            or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors)
+            or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors)
             or in_consent_dialog(block.tokens, block.ancestors))
 
 

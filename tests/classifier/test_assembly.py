@@ -25,6 +25,7 @@ from classifier.cues import (
     is_related_link,
     is_site_furniture,
     looks_like_code,
+    looks_like_data,
 )
 from classifier.extraction import assemble, main_region
 from classifier.segmentation import Segmentation, segment
@@ -416,6 +417,18 @@ def test_site_furniture_and_code_are_never_body():
     assert article.paragraphs == PARAGRAPHS
     labels = {b.text: b.label for b in article.blocks}
     assert all(labels[t] == NAVIGATION for t in [*furniture, code])
+
+
+def test_leaked_script_data_is_never_body_but_a_json_example_stays():
+    data = ('The bridge at dusk.<\\/p>","size":41019,"height":592,"width":690,'
+            '"dateCreated":{"date":"2026-06-09 19:55:39","timezone_type":3}')
+    example = '{"bridge": "Felbridge", "lanes": 1, "open": false, "reopens": "2026-06-30"}'
+    extra = f"<p>{data}</p><pre>{example}</pre>"
+    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    assert article.paragraphs == [*PARAGRAPHS, example]
+    assert looks_like_data(data, "p") and not looks_like_data(data, "pre")
+    assert not looks_like_data('She called it "fair": a word, "late": another, "odd": too.',
+                               "p")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
