@@ -339,6 +339,9 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
     region = main_region(labelled, blocks) if candidates else None
     if region is None:
         return labelled
+    if sum(lb.label == CONTENT and _inside(lb.path, region) for lb in labelled) < 2:
+        # One paragraph's own wrapper: its siblings' wrappers are the article's shape too.
+        region = region.rpartition("/")[0] or region
     candidates = [i for i in candidates if _inside(blocks[i].path, region)]
     mass: dict[str, int] = {}
     for lb in labelled:

@@ -10,6 +10,7 @@ from classifier.constants import (
     CONTENT_THRESHOLD,
     FURNITURE_MAX_WORDS,
     OUTSIDE_REGION_SCORE,
+    PARALLEL_PATH_MIN_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
 )
@@ -188,6 +189,18 @@ def test_unsure_paragraph_on_the_path_of_the_articles_paragraphs_is_content():
     # however unlikely (the second stage may give it to an ad slot beside it)
     unlikely = _assemble(_page(_wrapped_story()), {unsure: 0.002})
     assert unlikely.paragraphs == PARAGRAPHS
+
+
+def test_parallel_path_from_a_single_sure_paragraph_looks_beside_its_wrapper():
+    """When the model is sure of one paragraph only, the main region is that paragraph's own
+    wrapper; its siblings' wrappers hold the rest of the article."""
+    sure = "Engineers say the repairs will take all summer. " + " ".join(PARAGRAPHS[:2])
+    unsure = [*PARAGRAPHS, "Ferry services will run every half hour while the bridge is shut, "
+              "the operator said, with extra sailings on market days."]
+    assert len(sure) >= PARALLEL_PATH_MIN_CHARS
+    body = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in [sure, *unsure])
+    page = _page(f"<h1>Bridge closure delayed</h1><div class='body'>{body}</div>")
+    assert _assemble(page, dict.fromkeys(unsure, 0.3)).paragraphs == [sure, *unsure]
 
 
 def test_parallel_path_keeps_out_texts_the_page_repeats():
