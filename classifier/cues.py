@@ -24,9 +24,10 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked", "is_caption", "is_comments_heading",
-           "is_inset", "is_lead_marked", "is_metadata_line", "is_related_link",
-           "is_site_furniture", "looks_like_code", "looks_like_data"]
+           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked",
+           "is_caption", "is_comments_heading", "is_inset", "is_lead_marked",
+           "is_metadata_line", "is_related_link", "is_site_furniture", "looks_like_code",
+           "looks_like_data"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -177,6 +178,7 @@ _CONSENT_TOKENS = frozenset({
     "privacy-banner", "privacy-manager"})
 
 
+#: Verdicts of ``in_consent_dialog`` on ancestor chains (a container's blocks share theirs).
 _CONSENT_ANCESTRY: dict[tuple[tuple[str, tuple[str, ...]], ...], bool] = {}
 
 
@@ -193,7 +195,7 @@ def in_consent_dialog(tokens: tuple[str, ...],
     if tokens and _is_consent_element(tokens):
         return True
     found = _CONSENT_ANCESTRY.get(ancestors)
-    if found is None:  # a container's blocks share their ancestors: judged once
+    if found is None:
         found = any(element_tokens and tag != "body" and tag != "html"
                     and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
         if len(_CONSENT_ANCESTRY) >= SEGMENT_CACHE_ENTRIES:

@@ -197,7 +197,8 @@ def _never_article(block: Block, lb: LabelledBlock) -> bool:
     """A reader's comment, an author's bio box, a consent dialog, site furniture or leaked
     script code or data: never the article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
-            or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text) or in_bio_box(block.tokens, block.ancestors)
+            or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text)
+            or in_bio_box(block.tokens, block.ancestors)
             or in_consent_dialog(block.tokens, block.ancestors))
 
 
