@@ -79,8 +79,9 @@ class CharTable:
 #: Base of the span hashes (odd, so invertible modulo 2**64).
 _HASH_BASE = 0x9E3779B97F4A7C15
 _HASH_INVERSE = pow(_HASH_BASE, -1, 1 << 64)
-#: Texts up to this long reuse the process's table of powers (grown on demand).
-_HASH_TABLE_LIMIT = 1 << 22
+#: Texts up to this long reuse the process's table of powers (grown on demand; 4 MB at most:
+#: a longer text makes its own and drops it).
+_HASH_TABLE_LIMIT = 1 << 18
 
 
 def _powers(base: int, n: int) -> np.ndarray:
