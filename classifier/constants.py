@@ -16,6 +16,9 @@ MAX_BLOCKS = 2_000
 #: Entries of each of segmentation's per-process caches (tokens of class / id values and
 #: words, tag names); a full cache starts afresh.
 SEGMENT_CACHE_ENTRIES = 32_768
+#: Ancestor chains whose consent-dialog verdict is cached per process (a chain holds a whole
+#: path of tags and tokens: fewer entries than the token caches keep memory small).
+CHAIN_CACHE_ENTRIES = 4_096
 #: Longest class / id value (characters) whose tokens are cached.
 SEGMENT_CACHED_VALUE_CHARS = 200
 #: Bytes looked at for a ``<meta charset>`` declaration.

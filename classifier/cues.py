@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from classifier.constants import (
+    CHAIN_CACHE_ENTRIES,
     CODE_MIN_CHAR_SHARE,
     CODE_MIN_MARKERS,
     COMMENTS_HEADING_MAX_CHARS,
@@ -198,7 +199,7 @@ def in_consent_dialog(tokens: tuple[str, ...],
     if found is None:
         found = any(element_tokens and tag != "body" and tag != "html"
                     and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
-        if len(_CONSENT_ANCESTRY) >= SEGMENT_CACHE_ENTRIES:
+        if len(_CONSENT_ANCESTRY) >= CHAIN_CACHE_ENTRIES:
             _CONSENT_ANCESTRY.clear()
         _CONSENT_ANCESTRY[ancestors] = found
     return found

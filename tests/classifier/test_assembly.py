@@ -363,6 +363,15 @@ def test_a_consent_flag_on_the_body_keeps_the_story():
     assert _assemble(page, {}).paragraphs == PARAGRAPHS
 
 
+def test_consent_verdicts_of_ancestor_chains_stay_bounded():
+    from classifier import cues
+    from classifier.constants import CHAIN_CACHE_ENTRIES
+
+    for i in range(CHAIN_CACHE_ENTRIES + 10):
+        assert not in_consent_dialog((), (("div", (f"wrap{i}",)), ("body", ())))
+    assert 0 < len(cues._CONSENT_ANCESTRY) <= CHAIN_CACHE_ENTRIES
+
+
 @pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
     ((), (("div", ("ot-pc-content",)), ("div", ("onetrust", "consent", "sdk"))), True),
     (("cookie-banner",), (), True), ((), (("div", ("didomi", "popup")),), True),
