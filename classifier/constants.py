@@ -110,6 +110,9 @@ CAPTIONS_OUT_MIN_RATIO = 1.0
 #: content (chosen on fundus / readability held out by site, checked on dragnet / l3s-gn1: a
 #: floor of p 0.2 kept out paragraphs the second stage had given to a neighbouring ad slot).
 PARALLEL_MIN_CHARS = 40
+#: ... except a block labelled paywall, which needs this probability of content: a paywall
+#: notice set like a paragraph ("Subscribe to read the rest") must stay evidence of the wall.
+PARALLEL_PAYWALL_MIN_SCORE = 0.2
 PARALLEL_MAX_LINK_SHARE = 0.5
 PARALLEL_PATH_MIN_CHARS = 300
 #: When no block reaches CONTENT_THRESHOLD: the likeliest content block becomes the body if its

@@ -32,6 +32,7 @@ from classifier.constants import (
     PARALLEL_MAX_LINK_SHARE,
     PARALLEL_MIN_CHARS,
     PARALLEL_PATH_MIN_CHARS,
+    PARALLEL_PAYWALL_MIN_SCORE,
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
@@ -58,7 +59,7 @@ from classifier.cues import (
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
 from classifier.segmentation import Block, Segmentation, normalise_space, segment
-from classifier.types import CONTENT, LABELS, NAVIGATION, Article, LabelledBlock
+from classifier.types import CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
 
 __all__ = ["assemble", "extract", "label_blocks", "page_title"]
 
@@ -333,10 +334,11 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
     wrapper on its own (its second stage can give a paragraph to the ad slot beside it). The
     path must hold ``PARALLEL_PATH_MIN_CHARS`` of content; short lines, teasers (mostly
     links), texts the page repeats (placeholders of blocked embeds), comments and furniture
-    stay out."""
+    stay out, and so does a paywall notice (under ``PARALLEL_PAYWALL_MIN_SCORE``)."""
     candidates = [i for i, (block, lb) in enumerate(zip(blocks, labelled, strict=True))
                   if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
-                  and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)]
+                  and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)
+                  and (lb.label != PAYWALL or lb.scores[CONTENT] >= PARALLEL_PAYWALL_MIN_SCORE)]
     region = main_region(labelled, blocks) if candidates else None
     if region is None:
         return labelled

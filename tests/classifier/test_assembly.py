@@ -3,6 +3,8 @@ tests give every block its probability of ``content`` by hand)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from classifier.constants import (
@@ -30,7 +32,7 @@ from classifier.cues import (
 )
 from classifier.extraction import assemble, main_region
 from classifier.segmentation import Segmentation, segment
-from classifier.types import CONTENT, LABELS, NAVIGATION, Article, LabelledBlock
+from classifier.types import CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
 
 PARAGRAPHS = [
     "The closure of the old toll bridge at Felbridge has been put back to June, the county "
@@ -201,6 +203,20 @@ def test_parallel_path_from_a_single_sure_paragraph_looks_beside_its_wrapper():
     body = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in [sure, *unsure])
     page = _page(f"<h1>Bridge closure delayed</h1><div class='body'>{body}</div>")
     assert _assemble(page, dict.fromkeys(unsure, 0.3)).paragraphs == [sure, *unsure]
+
+
+def test_parallel_path_keeps_a_paywall_notice_set_like_a_paragraph():
+    """A notice the model calls paywall stays evidence of the wall, even on the paragraphs'
+    path (the paywall status and its evidence come from these blocks)."""
+    notice = "Subscribe to read the rest of this story: unlimited access from 1 pound a week."
+    page = _page(_wrapped_story(f"<div class='para-wrap'><p>{notice}</p></div>"))
+    seg, labelled = _label(page, {})
+    labelled = [replace(lb, label=PAYWALL, score=0.95,
+                        scores={CONTENT: 0.02, NAVIGATION: 0.02, "ad": 0.01, PAYWALL: 0.95})
+                if lb.text == notice else lb for lb in labelled]
+    article = assemble(seg, labelled)
+    assert article.paragraphs == PARAGRAPHS
+    assert [b.text for b in article.paywall_blocks] == [notice]
 
 
 def test_parallel_path_keeps_out_texts_the_page_repeats():
