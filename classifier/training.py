@@ -469,7 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--easylist", default=None,
                         help="EasyList file for weak ad labels (default: ../easylist/easylist.txt "
                              "next to the corpus, when present)")
-    parser.add_argument("--max-iter", type=int, default=None)
+    parser.add_argument("--max-iter", type=int, default=None,
+                        help="boosting iterations of the first stage")
+    parser.add_argument("--stage2-max-iter", type=int, default=None,
+                        help="boosting iterations of the second stage")
+    parser.add_argument("--learning-rate", type=float, default=None)
     parser.add_argument("--no-second-stage", action="store_true")
     parser.add_argument("--allow-any-corpus", action="store_true",
                         help="experiments only: allow corpora not licensed for shipping")
@@ -478,6 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     params: dict[str, Any] = {}
     if args.max_iter:
         params["max_iter"] = args.max_iter
+    if args.stage2_max_iter:
+        params["stage2_max_iter"] = args.stage2_max_iter
+    if args.learning_rate:
+        params["learning_rate"] = args.learning_rate
     if args.no_second_stage:
         params["second_stage"] = False
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")

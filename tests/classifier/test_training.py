@@ -53,9 +53,12 @@ def test_training_is_seeded(fixture_dir):
 def test_cli_train(fixture_dir, tmp_path, capsys):
     out = tmp_path / "cli.skops"
     assert main(["train", "--fixtures", str(fixture_dir), "--out", str(out), "--cv-folds", "0",
-                 "--max-iter", "5", "--quiet"]) == 0
+                 "--max-iter", "5", "--stage2-max-iter", "3", "--learning-rate", "0.3",
+                 "--quiet"]) == 0
     assert out.is_file() and sidecar_path(out).is_file()
     assert json.loads(capsys.readouterr().out)["out"] == str(out)
+    params = json.loads(sidecar_path(out).read_text(encoding="utf-8"))["model_params"]
+    assert (params["max_iter"], params["stage2_max_iter"], params["learning_rate"]) == (5, 3, 0.3)
 
 
 def test_refuses_evaluation_corpus(tmp_path):
