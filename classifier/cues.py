@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
+from typing import TypeVar
 
 from classifier.constants import (
     CHAIN_CACHE_ENTRIES,
@@ -133,18 +134,23 @@ def _comment_token(token: str) -> bool:
     return token.startswith(_COMMENT_PREFIXES) and not token.startswith(_COMMENT_EXCEPTIONS)
 
 
-def _judged_once(judge: Callable[[tuple[str, ...]], bool]) -> Callable[[tuple[str, ...]], bool]:
-    """``judge`` of an element's tokens, each token tuple judged once: a page's blocks share
-    their ancestors' token tuples (a bounded cache; a full one starts afresh)."""
-    verdicts: dict[tuple[str, ...], bool] = {}
+_Key = TypeVar("_Key", bound=Hashable)
 
-    def judged(tokens: tuple[str, ...]) -> bool:
-        found = verdicts.get(tokens)
+
+def _judged_once(judge: Callable[[_Key], bool], entries: int = SEGMENT_CACHE_ENTRIES,
+                 verdicts: dict[_Key, bool] | None = None) -> Callable[[_Key], bool]:
+    """``judge``, each key judged once: a page's blocks share their ancestors' token tuples
+    and chains (a bounded cache of ``entries`` verdicts, ``verdicts`` when given; a full one
+    starts afresh). A closure, not a class: it runs thousands of times a page."""
+    cache: dict[_Key, bool] = {} if verdicts is None else verdicts
+
+    def judged(key: _Key) -> bool:
+        found = cache.get(key)
         if found is None:
-            found = judge(tokens)
-            if len(verdicts) >= SEGMENT_CACHE_ENTRIES:
-                verdicts.clear()
-            verdicts[tokens] = found
+            found = judge(key)
+            if len(cache) >= entries:
+                cache.clear()
+            cache[key] = found
         return found
 
     return judged
@@ -179,13 +185,19 @@ _CONSENT_TOKENS = frozenset({
     "privacy-banner", "privacy-manager"})
 
 
-#: Verdicts of ``in_consent_dialog`` on ancestor chains (a container's blocks share theirs).
-_CONSENT_ANCESTRY: dict[tuple[tuple[str, tuple[str, ...]], ...], bool] = {}
-
-
 @_judged_once
 def _is_consent_element(tokens: tuple[str, ...]) -> bool:
     return not _CONSENT_TOKENS.isdisjoint(tokens)
+
+
+def _consent_in_chain(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    return any(element_tokens and tag != "body" and tag != "html"
+               and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
+
+
+#: Verdicts of ``_consent_in_chain`` on ancestor chains (a container's blocks share theirs).
+_CONSENT_ANCESTRY: dict[tuple[tuple[str, tuple[str, ...]], ...], bool] = {}
+_consent_chain = _judged_once(_consent_in_chain, CHAIN_CACHE_ENTRIES, _CONSENT_ANCESTRY)
 
 
 def in_consent_dialog(tokens: tuple[str, ...],
@@ -193,16 +205,7 @@ def in_consent_dialog(tokens: tuple[str, ...],
     """True when the block or an ancestor (not body / html, where sites flag the reader's
     choice) is a cookie or privacy consent dialog: by the taxonomy, navigation, however long
     its prose (it can outweigh a short article and pull the main region to itself)."""
-    if tokens and _is_consent_element(tokens):
-        return True
-    found = _CONSENT_ANCESTRY.get(ancestors)
-    if found is None:
-        found = any(element_tokens and tag != "body" and tag != "html"
-                    and _is_consent_element(element_tokens) for tag, element_tokens in ancestors)
-        if len(_CONSENT_ANCESTRY) >= CHAIN_CACHE_ENTRIES:
-            _CONSENT_ANCESTRY.clear()
-        _CONSENT_ANCESTRY[ancestors] = found
-    return found
+    return bool(tokens and _is_consent_element(tokens)) or _consent_chain(ancestors)
 
 
 #: Class / id tokens of a page's sidebar (besides the ``<aside>`` element).

@@ -53,10 +53,10 @@ def _page(article: str, aside: str = "", after: str = "") -> str:
             f"<aside class='sidebar'>{aside}</aside></body></html>")
 
 
-def _story(extra_head: str = "") -> str:
+def _story(extra_head: str = "", extra_body: str = "") -> str:
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     return (f"<header><h1>Bridge closure delayed</h1>{extra_head}</header>"
-            f"<div class='body'>{body}</div>")
+            f"<div class='body'>{body}{extra_body}</div>")
 
 
 def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Article:
@@ -424,7 +424,7 @@ def test_long_paragraph_running_on_from_the_region_stays():
 def test_comments_after_a_heading_are_navigation():
     comment = ("I drive over that bridge every day and I think the council has handled the "
                "whole thing badly from the start, as usual.")
-    long_story = _story().replace("</div>", "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>")
+    long_story = _story(extra_body="".join(f"<p>{p}</p>" for p in PARAGRAPHS))
     assert sum(len(p) for p in PARAGRAPHS) * 2 >= COMMENTS_CUT_MIN_CHARS
     page = _page(long_story, after=f"<h3>12 Comments</h3><p>{comment}</p>")
     article = _assemble(page, {})
@@ -451,7 +451,7 @@ def test_site_furniture_and_code_are_never_body():
     furniture = ["Posted in Local news | Tagged bridges, council", "October 2012 (19)",
                  "Share this article"]
     extra = "".join(f"<p>{t}</p>" for t in [*furniture, code])
-    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    article = _assemble(_page(_story(extra_body=extra)), {})
     assert article.paragraphs == PARAGRAPHS
     labels = {b.text: b.label for b in article.blocks}
     assert all(labels[t] == NAVIGATION for t in [*furniture, code])
@@ -462,7 +462,7 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
             '"dateCreated":{"date":"2026-06-09 19:55:39","timezone_type":3}')
     example = '{"bridge": "Felbridge", "lanes": 1, "open": false, "reopens": "2026-06-30"}'
     extra = f"<p>{data}</p><pre>{example}</pre>"
-    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    article = _assemble(_page(_story(extra_body=extra)), {})
     assert article.paragraphs == [*PARAGRAPHS, example]
     assert looks_like_data(data, "p") and not looks_like_data(data, "pre")
     assert not looks_like_data('She called it "fair": a word, "late": another, "odd": too.',
@@ -547,7 +547,7 @@ def test_read_more_teaser_inside_the_story_is_navigation():
               "and that buses would have priority on it.")
     link = "<a href='/news/ferry'>Felbridge ferry timetable cut for the winter</a>"
     extra = f"<p>Read more: {link}</p><p>{inline}</p>"
-    article = _assemble(_page(_story().replace("</div>", extra + "</div>")), {})
+    article = _assemble(_page(_story(extra_body=extra)), {})
     assert article.paragraphs == [*PARAGRAPHS, inline]
     labels = {b.text: b.label for b in article.blocks}
     assert labels[teaser] == NAVIGATION
