@@ -176,6 +176,7 @@ def corpus_pages(corpus: str | Path, *, cache_dir: str | Path | None = None,
         key = hashlib.sha256(data + row["body"].encode() + labeller_version.encode()).hexdigest()
         cached = cache / name / f"{row['id']}-{key[:16]}.html"
         if not cached.is_file():
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
             try:
                 meta = {"url": row.get("url"), "template": _site(row),
                         "source": f"{name}:{row['id']}", "license": _LICENCES.get(name)}
@@ -185,13 +186,16 @@ def corpus_pages(corpus: str | Path, *, cache_dir: str | Path | None = None,
                     if not weak.stats.usable or weak.stats.recall < min_recall:
                         continue
                     cached.parent.mkdir(parents=True, exist_ok=True)
-                    cached.write_text(weak.to_html(**meta), encoding="utf-8")
+                    partial.write_text(weak.to_html(**meta), encoding="utf-8")
                 else:
                     labels = builtin_weak_labels(data, row["body"], title=row.get("title"),
                                                  encoding=encoding)
-                    write_fixture(cached, data, labels, encoding=encoding, **meta)
+                    write_fixture(partial, data, labels, encoding=encoding, **meta)
+                # written aside, then renamed: a second training run never reads half a file
+                os.replace(partial, cached)
                 page = read_fixture(cached)
             except Exception as exc:  # one bad page must not stop training
+                partial.unlink(missing_ok=True)
                 logger.warning("skipping %s/%s: %s", name, row["id"], exc)
                 continue
         else:

@@ -60,3 +60,22 @@ def test_each_page_is_scored_by_the_model_of_the_fold_that_held_its_site_out(tmp
 def test_the_evaluation_corpus_is_refused(tmp_path: Path):
     with pytest.raises(SystemExit):
         holdout.main(["--corpora", "scrapinghub", "--corpora-dir", str(tmp_path)])
+
+
+def test_the_weak_label_cache_never_holds_half_a_file(tmp_path: Path, monkeypatch):
+    """Each labelled page is written aside and renamed into the cache, so a second training
+    run (or one killed mid-write) never reads a partial file; a failed write leaves nothing."""
+    corpus = _corpus(tmp_path / "corpora")
+    cache = tmp_path / "cache"
+
+    def failing_replace(*args: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("classifier.training.os.replace", failing_replace)
+        assert corpus_pages(corpus, cache_dir=cache) == []  # every page skipped, logged
+    assert [p for p in cache.rglob("*") if p.is_file()] == []
+    pages = corpus_pages(corpus, cache_dir=cache)
+    assert len(pages) == 6
+    cached = sorted(p.name for p in cache.rglob("*") if p.is_file())
+    assert len(cached) == 6 and all(name.endswith(".html") for name in cached)
