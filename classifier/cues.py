@@ -441,6 +441,21 @@ _PROMO_LINE = re.compile(
     re.IGNORECASE)
 
 
+#: The placeholder of a third-party embed (video, post, map) held back until the reader
+#: consents: "An dieser Stelle finden Sie einen externen Inhalt ...", "Ich bin damit
+#: einverstanden, dass mir externe Inhalte angezeigt werden", "Click to load the YouTube video".
+_EMBED_PLACEHOLDER = re.compile(
+    r"^(?:an\s+dieser\s+stelle\s+(?:finden\s+sie|findest\s+du)\b.{0,80}?\bexterne[nr]?\s+inhalt"
+    r"|ich\s+bin\s+damit\s+einverstanden,\s+dass\s+mir\b.{0,80}?\b(?:inhalte?|angezeigt)\b"
+    r"|(?:damit\s+können\s+)?personenbezogene\s+daten\s+(?:können\s+)?an\s+drittplattformen\b"
+    r"|link\s+zum\s+[\w-]+-inhalt$|externer\s+inhalt$|empfohlener\s+externer\s+inhalt$"
+    r"|(?:click|tap)\s+(?:here\s+)?to\s+(?:load|show|display)\s+(?:the\s+)?(?:external\s+"
+    r"|third[- ]party\s+|embedded\s+)?(?:[\w-]+\s+)?(?:content|video|tweet|post|map)\b"
+    r"|(?:this|the)\s+(?:external\s+|third[- ]party\s+|embedded\s+)?content\s+(?:is\s+)?"
+    r"(?:not\s+available|blocked|hidden)\s+(?:due\s+to|because\s+of)\s+your\s+(?:privacy|cookie|"
+    r"consent)\b)", re.IGNORECASE)
+
+
 #: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").
 _RIGHTS_NOTICE = re.compile(r"©|\(c\)\s*\d{4}|\ball rights reserved\b|\bdo not reproduce\b",
                             re.IGNORECASE)
@@ -463,13 +478,14 @@ def is_related_link(text: str, link_chars: int) -> bool:
 
 def is_site_furniture(text: str) -> bool:
     """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading, an
-    archive entry, a newsletter / follow-us prompt or a copyright notice: navigation, even
-    inside the article's container."""
+    archive entry, a newsletter / follow-us prompt, the placeholder of an embed held back for
+    consent or a copyright notice: navigation, even inside the article's container."""
     words = len(text.split())
     if words > FURNITURE_MAX_WORDS:
         return False
     line = text.strip()
-    if _SITE_FURNITURE.match(line) or (words <= PROMO_MAX_WORDS and _PROMO_LINE.match(line)):
+    if _SITE_FURNITURE.match(line) or (words <= PROMO_MAX_WORDS and (
+            _PROMO_LINE.match(line) or _EMBED_PLACEHOLDER.match(line))):
         return True
     # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata
     return (words >= RIGHTS_NOTICE_MIN_WORDS and not _META_START.match(text)

@@ -489,7 +489,15 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
     ("Got a story? Get in touch with our news team at news@felbridge.example", True),
     ("Follow the money, the inspector told the council on Tuesday.", False),
     ("Residents can sign up for the bridge consultation until June.", False),
-    ("The council said it had got a story wrong in its newsletter.", False)])
+    ("The council said it had got a story wrong in its newsletter.", False),
+    ("An dieser Stelle finden Sie einen externen Inhalt von Vimeo, der den Bericht ergänzt.",
+     True),
+    ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden.", True),
+    ("Link zum Vimeo-Inhalt", True), ("Click to load the Vimeo video", True),
+    ("This content is not available due to your cookie settings.", True),
+    ("Ich bin damit einverstanden, dass mir der Rat mehr Zeit gibt, sagte die Ministerin.",
+     False),
+    ("Readers can click to load the council's video of the vote.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
