@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 from pathlib import Path
@@ -79,3 +80,29 @@ def test_the_weak_label_cache_never_holds_half_a_file(tmp_path: Path, monkeypatc
     assert len(pages) == 6
     cached = sorted(p.name for p in cache.rglob("*") if p.is_file())
     assert len(cached) == 6 and all(name.endswith(".html") for name in cached)
+
+
+def test_several_seeds_give_each_run_and_the_spread(tmp_path: Path, capsys):
+    fixtures = tmp_path / "fixtures"
+    write_fixtures(fixtures, "gazette", 2)
+    write_fixtures(fixtures, "blogpress", 2)
+    corpus = _corpus(tmp_path / "corpora")
+    out = tmp_path / "holdout.json"
+    assert holdout.main(["--corpora", "readability", "--corpora-dir", str(corpus.parent),
+                         "--fixtures", str(fixtures), "--seeds", "0,1",
+                         "--param", "max_iter=10", "--param", "min_samples_leaf=2",
+                         "--param", "navigation_sample=0.5", "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["seeds"]) == {"0", "1"}
+    pooled = data["across_seeds"]["pooled"]
+    per_seed = [data["seeds"][s]["pooled"]["newscrawl"]["f1"] for s in ("0", "1")]
+    assert pooled["seeds"] == 2
+    assert pooled["f1_min"] == min(per_seed) and pooled["f1_max"] == max(per_seed)
+    assert abs(pooled["f1_mean"] - sum(per_seed) / 2) < 1e-12
+    assert "over seeds 0,1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["0,x", "1,1", ""])
+def test_bad_seed_lists_are_refused(text: str):
+    with pytest.raises(argparse.ArgumentTypeError):
+        holdout.parse_seeds(text)
