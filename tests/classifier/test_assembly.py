@@ -67,6 +67,11 @@ def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Art
     return assemble(seg, labelled)
 
 
+def _labels(article: Article) -> dict[str, str]:
+    """Each block's text and its label."""
+    return {b.text: b.label for b in article.blocks}
+
+
 def _label(html: str, scores: dict[str, float],
            default: float = 0.99) -> tuple[Segmentation, list[LabelledBlock]]:
     seg = segment(html)
@@ -88,7 +93,7 @@ def test_byline_and_dateline_leave_the_body_but_stay_content():
     assert article.title == "Bridge closure delayed"
     assert article.byline == ("By Orla Pemberton", "9 June 2026, 12:41 BST")
     assert article.paragraphs == PARAGRAPHS  # prose that starts "By" or "On 9 June" stays
-    labels = {b.text: b.label for b in article.blocks}
+    labels = _labels(article)
     assert labels["By Orla Pemberton"] == labels["9 June 2026, 12:41 BST"] == CONTENT
     assert article.to_dict()["byline"] == list(article.byline)
 
@@ -151,7 +156,7 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
     story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
-    assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
+    assert _labels(article)[caption] == CONTENT
     # a photo gallery: the captions are the text
     slides = [f"Slide {n}: the bridge deck seen from the {side} bank, before the repairs began."
               for n, side in ((1, "north"), (2, "south"))]
@@ -264,7 +269,7 @@ def test_author_bio_box_is_navigation():
     after = f"<div class='author-bio'><p>{bio}</p></div>"
     article = _assemble(_page(_story(), after=after), {})
     assert article.paragraphs == PARAGRAPHS
-    assert {b.text: b.label for b in article.blocks}[bio] == NAVIGATION
+    assert _labels(article)[bio] == NAVIGATION
 
 
 @pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
@@ -314,7 +319,7 @@ def test_isolated_content_outside_the_main_region_is_navigation():
     page = _page(_story(), aside=f"<div class='teaser'><p>{teaser}</p></div>")
     unsure = _assemble(page, {teaser: OUTSIDE_REGION_SCORE - 0.05})
     assert teaser not in unsure.body
-    assert {b.text: b.label for b in unsure.blocks}[teaser] == NAVIGATION
+    assert _labels(unsure)[teaser] == NAVIGATION
     assert unsure.paragraphs == PARAGRAPHS
     sure = _assemble(page, {teaser: OUTSIDE_REGION_SCORE})
     assert teaser in sure.body
@@ -346,7 +351,7 @@ def test_sidebar_bio_does_not_take_the_main_region_from_a_short_post():
     scores = {p: OUTSIDE_REGION_SCORE - 0.1 for p in BIO}
     article = _assemble(page, scores)
     assert article.paragraphs == post
-    assert {b.text: b.label for b in article.blocks}[BIO[0]] == NAVIGATION
+    assert _labels(article)[BIO[0]] == NAVIGATION
     seg, labelled = _label(page, scores)
     assert main_region(labelled) == "/html/body/aside/div"  # by the text mass alone
     assert main_region(labelled, seg.blocks) == "/html/body/div/article/div"
@@ -371,7 +376,7 @@ def test_consent_dialog_is_navigation_even_when_it_outweighs_a_short_story():
     page = _page(story).replace("</body>", dialog + "</body>")
     article = _assemble(page, dict.fromkeys(CONSENT, 0.9))
     assert article.paragraphs == post
-    assert {b.text: b.label for b in article.blocks}[CONSENT[0]] == NAVIGATION
+    assert _labels(article)[CONSENT[0]] == NAVIGATION
 
 
 def test_a_consent_flag_on_the_body_keeps_the_story():
@@ -453,7 +458,7 @@ def test_site_furniture_and_code_are_never_body():
     extra = "".join(f"<p>{t}</p>" for t in [*furniture, code])
     article = _assemble(_page(_story(extra_body=extra)), {})
     assert article.paragraphs == PARAGRAPHS
-    labels = {b.text: b.label for b in article.blocks}
+    labels = _labels(article)
     assert all(labels[t] == NAVIGATION for t in [*furniture, code])
 
 
@@ -522,7 +527,7 @@ def test_empty_body_falls_back_to_the_likeliest_content():
     page = _page(f"<figure><figcaption>{caption}</figcaption></figure><p>Home page</p>")
     article = _assemble(page, {caption: 0.4, "Home page": 0.05}, default=0.01)
     assert article.body == caption
-    assert {b.text: b.label for b in article.blocks}[caption] == CONTENT
+    assert _labels(article)[caption] == CONTENT
     nothing = _assemble(page, {caption: 0.05, "Home page": 0.05}, default=0.01)
     assert nothing.body == ""
 
@@ -545,7 +550,7 @@ def test_fallback_skips_the_sidebar_and_site_furniture():
                  aside="".join(f"<p>{p}</p>" for p in BIO))
     article = _assemble(page, {caption: 0.3, archive: 0.5, BIO[0]: 0.5}, default=0.01)
     assert article.body == caption
-    labels = {b.text: b.label for b in article.blocks}
+    labels = _labels(article)
     assert labels[BIO[0]] == labels[archive] == NAVIGATION
 
 
@@ -557,7 +562,7 @@ def test_read_more_teaser_inside_the_story_is_navigation():
     extra = f"<p>Read more: {link}</p><p>{inline}</p>"
     article = _assemble(_page(_story(extra_body=extra)), {})
     assert article.paragraphs == [*PARAGRAPHS, inline]
-    labels = {b.text: b.label for b in article.blocks}
+    labels = _labels(article)
     assert labels[teaser] == NAVIGATION
 
 
