@@ -84,6 +84,18 @@ REGION_GAP_CHARS = 0
 #: Shortest content block outside the main region that can run on from it (shorter ones are
 #: captions, datelines, stray links).
 REGION_RUN_MIN_CHARS = 200
+#: A container twin to the main region (same tag path, indices aside) continues the article's
+#: body when it lies at most this many elements above the region (never above its
+#: ``<article>``) ...
+SPLIT_BODY_LEVELS = 2
+#: ... and follows the body after at most this many characters of other text (ad slots, an
+#: offer between the two halves).
+SPLIT_BODY_GAP_CHARS = 1000
+#: A list of at least LIST_MAJORITY_MIN_ITEMS items of which at most this share are content
+#: is not content: those items take the label most of the others have (a paywall's list of
+#: benefits, a teaser list; chosen on fundus / readability held out by site).
+LIST_MAJORITY_MIN_ITEMS = 3
+LIST_MAJORITY_MAX_CONTENT_SHARE = 1 / 3
 #: Shortest content block between the headline and the main region kept as the article's lead
 #: (standfirst, summary) though it lies outside the region.
 LEAD_MIN_CHARS = 80

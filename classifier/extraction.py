@@ -23,6 +23,8 @@ from classifier.constants import (
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
     LEAD_MIN_CHARS,
+    LIST_MAJORITY_MAX_CONTENT_SHARE,
+    LIST_MAJORITY_MIN_ITEMS,
     MAIN_REGION_SHARE,
     MARKED_BODY_MAX_LINK_SHARE,
     MARKED_BODY_MIN_CHARS,
@@ -36,6 +38,8 @@ from classifier.constants import (
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SPLIT_BODY_GAP_CHARS,
+    SPLIT_BODY_LEVELS,
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
@@ -134,7 +138,9 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     """Build the article: the headline goes to ``title``, other content blocks to ``body``."""
     meta_title = page_title(seg)
     title_key = _text_key(meta_title) if meta_title else None
+    labelled = _one_story(seg.blocks, labelled, title_key)
     labelled = _keep_parallel_paragraphs(seg.blocks, labelled)
+    labelled = _list_majority(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
@@ -157,6 +163,63 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
                    blocks=tuple(labelled), url=url, language=_language(seg),
                    model_version=version,
                    warnings=tuple(seg.warnings), byline=tuple(byline))
+
+
+def _story_root(path: str) -> str | None:
+    """The path of the nearest ``<article>`` element holding ``path``."""
+    steps = path.split("/")
+    for depth in range(len(steps) - 1, 0, -1):
+        if _PATH_INDEX.sub("", steps[depth]) == "article":
+            return "/".join(steps[:depth + 1])
+    return None
+
+
+def _one_story(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+               title_key: str | None) -> list[LabelledBlock]:
+    """An endless page holds the next stories below the first, each an ``<article>`` with its
+    own ``<h1>``. When content lies in two or more such stories, the article is the one whose
+    headline reads as the page's title, else the first; the others' content is navigation."""
+    headlines: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        root = _story_root(block.path) if block.tag == "h1" else None
+        if root is not None:
+            headlines.setdefault(root, []).append(i)
+    if len(headlines) < 2:
+        return labelled
+    # an <article> inside another (a quoted card in the story) is not a story of its own
+    roots = [r for r in headlines if not any(r != o and _inside(r, o) for o in headlines)]
+    with_content = [r for r in roots
+                    if any(lb.label == CONTENT and _inside(lb.path, r) for lb in labelled)]
+    if len(with_content) < 2:
+        return labelled
+    chosen = next((r for r in with_content if title_key and any(
+        _text_key(labelled[i].text) == title_key for i in headlines[r])), with_content[0])
+    others = tuple(r for r in with_content if r != chosen)
+    return [_as_navigation(lb) if lb.label == CONTENT and _in_any(lb.path, others) else lb
+            for lb in labelled]
+
+
+def _list_majority(blocks: tuple[Block, ...],
+                   labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A list is one unit: when at most ``LIST_MAJORITY_MAX_CONTENT_SHARE`` of its items (of
+    ``LIST_MAJORITY_MIN_ITEMS`` or more) are content, those take the label most of the others
+    have. The model judges every item on its own and trusts one that reads like prose in a
+    paywall's list of benefits or a list of teasers."""
+    lists: dict[int, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.tag == "li":
+            lists.setdefault(block.container, []).append(i)
+    out = list(labelled)
+    for items in lists.values():
+        content = [i for i in items if labelled[i].label == CONTENT]
+        if (not content or len(items) < LIST_MAJORITY_MIN_ITEMS
+                or len(content) > LIST_MAJORITY_MAX_CONTENT_SHARE * len(items)):
+            continue
+        label = Counter(labelled[i].label for i in items
+                        if labelled[i].label != CONTENT).most_common(1)[0][0]
+        for i in content:
+            out[i] = replace(labelled[i], label=label, score=float(labelled[i].scores[label]))
+    return out
 
 
 def _without_captions(body: list[tuple[str, bool]]) -> list[str]:
@@ -285,6 +348,75 @@ def _inside(path: str, region: str) -> bool:
     return path == region or path.startswith(region + "/")
 
 
+def _in_any(path: str, regions: tuple[str, ...]) -> bool:
+    return any(_inside(path, region) for region in regions)
+
+
+def body_regions(labelled: list[LabelledBlock],
+                 blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """The main region and the containers that continue it, or ``()``. Some sites break the
+    article's body into twin containers (same tag path, indices aside) around an ad or
+    subscription interstitial; the model, judging the second container on its own, takes it
+    for a teaser list. A twin counts when it lies in the region's own part of the page (at most
+    ``SPLIT_BODY_LEVELS`` elements up, never above the region's ``<article>``), holds no
+    ``<h1>`` (the next story of an endless page starts with one), has the region's class names
+    (not none: a bare ``<div>`` is anybody's twin), and follows the body after at most
+    ``SPLIT_BODY_GAP_CHARS`` of other text."""
+    region = main_region(labelled, blocks)
+    if region is None:
+        return ()
+    parts = region.split("/")
+    scope = "/".join(parts[:max(len(parts) - SPLIT_BODY_LEVELS, 3)])
+    story = _story_root(region)
+    if story is not None and len(story) > len(scope):
+        scope = story
+    shape = _PATH_INDEX.sub("", region)
+    depth = len(parts)
+
+    def twin_of(path: str) -> str | None:
+        steps = path.split("/")
+        twin = "/".join(steps[:depth])
+        if (len(steps) < depth or twin == region or not _inside(twin, scope)
+                or _PATH_INDEX.sub("", twin) != shape):
+            return None
+        return twin
+
+    headed = {twin_of(b.path) for b in blocks if b.tag == "h1"}
+    classes: str | None = None
+    regions = [region]
+    gap: int | None = None  # other text since the body's last block; None before the body
+    for block, lb in zip(blocks, labelled, strict=True):
+        if _in_any(block.path, tuple(regions)):
+            if classes is None:
+                classes = _class_key(_element_above(block, depth))
+            gap = 0
+            continue
+        if gap is None:
+            continue
+        twin = twin_of(block.path)
+        if (twin is not None and twin not in headed and gap <= SPLIT_BODY_GAP_CHARS
+                and classes and _class_key(_element_above(block, depth)) == classes):
+            regions.append(twin)
+            gap = 0
+            continue
+        gap += len(lb.text)
+    return tuple(regions)
+
+
+def _element_above(block: Block, depth: int) -> Any:
+    """The ancestor of the block's element whose path has ``depth`` steps (``/html`` has 2)."""
+    element = block.element
+    for _ in range(block.path.count("/") + 1 - depth):
+        element = element.getparent() if element is not None else None
+    return element
+
+
+def _class_key(element: Any) -> str:
+    """An element's class names, sorted: twin containers share them."""
+    value = element.get("class") if element is not None else None
+    return " ".join(sorted(value.split())) if isinstance(value, str) else ""
+
+
 def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                               title_key: str | None = None) -> list[LabelledBlock]:
     """Content far from the article (a teaser, a bio in the sidebar) is navigation unless the
@@ -293,10 +425,10 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     headline and the region, or when it runs on from the region in reading order (a last
     paragraph in a sibling element) with little other text in between, or when it is the
     lead (standfirst, summary) between the headline and the region."""
-    region = main_region(labelled, blocks)
-    if region is None:
+    regions = body_regions(labelled, blocks)
+    if not regions:
         return labelled
-    inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _inside(lb.path, region)]
+    inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _in_any(lb.path, regions)]
     keep = set(inside)
     headline = _headline_index(blocks, labelled, title_key)
     if headline is not None and headline < inside[0]:
@@ -339,16 +471,17 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
                   if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
                   and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)
                   and (lb.label != PAYWALL or lb.scores[CONTENT] >= PARALLEL_PAYWALL_MIN_SCORE)]
-    region = main_region(labelled, blocks) if candidates else None
-    if region is None:
+    regions = body_regions(labelled, blocks) if candidates else ()
+    if not regions:
         return labelled
+    region = regions[0]
     if sum(lb.label == CONTENT and _inside(lb.path, region) for lb in labelled) < 2:
         # One paragraph's own wrapper: its siblings' wrappers are the article's shape too.
-        region = region.rpartition("/")[0] or region
-    candidates = [i for i in candidates if _inside(blocks[i].path, region)]
+        regions = (region.rpartition("/")[0] or region, *regions[1:])
+    candidates = [i for i in candidates if _in_any(blocks[i].path, regions)]
     mass: dict[str, int] = {}
     for lb in labelled:
-        if lb.label == CONTENT and _inside(lb.path, region):
+        if lb.label == CONTENT and _in_any(lb.path, regions):
             shape = _PATH_INDEX.sub("", lb.path)
             mass[shape] = mass.get(shape, 0) + len(lb.text)
     out = list(labelled)

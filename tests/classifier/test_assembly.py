@@ -11,10 +11,13 @@ from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FURNITURE_MAX_WORDS,
+    LIST_MAJORITY_MAX_CONTENT_SHARE,
+    LIST_MAJORITY_MIN_ITEMS,
     OUTSIDE_REGION_SCORE,
     PARALLEL_PATH_MIN_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SPLIT_BODY_GAP_CHARS,
 )
 from classifier.cues import (
     in_bio_box,
@@ -254,6 +257,114 @@ def test_parallel_path_needs_enough_content_on_it():
                  + "</div>")
     article = _assemble(lone, {PARAGRAPHS[0]: 0.3})
     assert PARAGRAPHS[0] not in article.paragraphs
+
+
+SECOND_HALF = [
+    "Ferry services will run every half hour while the bridge is shut, the operator said, with "
+    "extra sailings on market days and on the evening of the summer fair.",
+    "The council has set aside money for signs to the town centre car parks, a spokeswoman "
+    "said, and will review the weight limit once the new deck has been tested.",
+]
+
+
+def _split_story(twin_class: str = "story-content", between: str = "", twin_head: str = "") -> str:
+    """The article's body in two twin containers with an ad slot between them, as some sites
+    break it around an ad or a subscription offer."""
+    first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    second = "".join(f"<p>{p}</p>" for p in SECOND_HALF)
+    twin = f" class='{twin_class}'" if twin_class else ""
+    return (f"<header><h1>Bridge closure delayed</h1></header>"
+            f"<div class='story-content'>{first}</div>"
+            f"<div class='ad-slot'><p>Advertisement</p></div>{between}"
+            f"<div{twin}>{twin_head}{second}</div>")
+
+
+def test_a_twin_container_after_an_ad_slot_continues_the_body():
+    # the model, judging the second container on its own, is unsure of one paragraph and
+    # fairly but not very sure of the other (outside the main region it needed p 0.98)
+    scores = {SECOND_HALF[0][:30]: 0.3, SECOND_HALF[1][:30]: 0.9, "Advertisement": 0.01}
+    article = _assemble(_page(_split_story()), scores)
+    assert article.paragraphs == [*PARAGRAPHS, *SECOND_HALF]
+    assert _labels(article)["Advertisement"] == NAVIGATION
+    assert OUTSIDE_REGION_SCORE > 0.9
+
+
+@pytest.mark.parametrize("variant", [
+    {"twin_class": "related-stories"},  # another module, not the body's twin
+    {"twin_class": ""},  # a bare <div> is anybody's twin
+    {"twin_head": "<h1>Ferry timetable cut for the winter</h1>"},  # the next story of the page
+    {"between": "<div class='promo'><p>" + "Read our other stories about the town. " * 30
+                + "</p></div>"},  # far from the body
+])
+def test_a_container_that_is_not_the_bodys_twin_stays_out(variant):
+    assert len(variant.get("between", "")) < 2 * SPLIT_BODY_GAP_CHARS
+    scores = {SECOND_HALF[0][:30]: 0.3, SECOND_HALF[1][:30]: 0.9, "Advertisement": 0.01,
+              "Read our other": 0.01, "Ferry timetable": 0.3}
+    article = _assemble(_page(_split_story(**variant)), scores)
+    assert article.paragraphs == PARAGRAPHS
+
+
+BENEFITS = ["Unlimited digital access to every story on the site.",
+            "The e-paper, a replica of the print edition to read on any device.",
+            "Daily puzzles, including the crossword and the quiz.",
+            "Support local journalism in Felbridge and along the coast."]
+
+
+def _benefits_page() -> str:
+    items = "".join(f"<li>{b}</li>" for b in BENEFITS)
+    box = f"<div class='offer'><p>Subscribe now to keep reading.</p><ul>{items}</ul></div>"
+    return _page(_story(extra_body=box))
+
+
+def test_a_list_mostly_not_content_is_not_content():
+    """The model trusts one benefit of a paywall's list that reads like prose: the list is one
+    unit, so the item takes the label of the rest."""
+    scores = {b[:20]: 0.05 for b in BENEFITS} | {BENEFITS[1][:20]: 0.9,
+                                                 "Subscribe now": 0.05}
+    seg, labelled = _label(_benefits_page(), scores)
+    labelled = [replace(lb, label=PAYWALL, score=0.9,
+                        scores={CONTENT: 0.05, NAVIGATION: 0.03, "ad": 0.02, PAYWALL: 0.9})
+                if lb.label != CONTENT and lb.text in BENEFITS else lb for lb in labelled]
+    article = assemble(seg, labelled)
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[BENEFITS[1]] == PAYWALL
+    assert [b.text for b in article.paywall_blocks] == BENEFITS
+
+
+def test_a_list_half_content_keeps_its_content_items():
+    # two of four items content: more than the share a stray item can be, so the list stays
+    steps = ["Leave the ring road at junction four for the town centre car parks.",
+             "Follow the signs for Quay Street and the harbour.",
+             "Buses use the temporary lane on the east side of the bridge.",
+             "Cyclists may cross on the footway at walking pace only."]
+    body = _story(extra_body="<ul>" + "".join(f"<li>{t}</li>" for t in steps) + "</ul>")
+    scores = {steps[0][:20]: 0.9, steps[1][:20]: 0.9, steps[2][:20]: 0.3, steps[3][:20]: 0.3}
+    article = _assemble(_page(body), scores)
+    assert article.paragraphs == [*PARAGRAPHS, steps[0], steps[1]]
+    assert LIST_MAJORITY_MAX_CONTENT_SHARE < 2 / 4 and LIST_MAJORITY_MIN_ITEMS <= 4
+
+
+def _endless_page(title: str) -> str:
+    """An endless page: the next story follows the first, each an <article> with an <h1>."""
+    nxt = ["Ferry timetable cut for the winter, the operator says, after passenger numbers fell "
+           "by a third over the summer months.",
+           "Sailings will run every two hours from November, with an extra crossing on market "
+           "days, and the timetable will be reviewed in spring."]
+    second = ("<article class='story'><h1>Ferry timetable cut for the winter months</h1>"
+              + "".join(f"<p>{p}</p>" for p in nxt * 3) + "</article>")
+    return (f"<html><head><title>{title} | The Felbridge Gazette</title></head><body>"
+            f"<main><article class='story'>{_story()}</article>{second}</main></body></html>")
+
+
+def test_an_endless_page_gives_the_story_of_its_title_not_the_next_one():
+    article = _assemble(_endless_page("Bridge closure delayed"), {})
+    assert article.title == "Bridge closure delayed"
+    assert article.paragraphs == PARAGRAPHS  # the next story is longer, yet not the article
+    # the page's title names the story that is the article, wherever it stands
+    second = _assemble(_endless_page("Ferry timetable cut for the winter months"), {})
+    assert second.title == "Ferry timetable cut for the winter months"
+    assert second.paragraphs[0].startswith("Ferry timetable cut for the winter")
+    assert not set(PARAGRAPHS) & set(second.paragraphs)
 
 
 @pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
