@@ -360,8 +360,8 @@ def body_regions(labelled: list[LabelledBlock],
     for a teaser list. A twin counts when it lies in the region's own part of the page (at most
     ``SPLIT_BODY_LEVELS`` elements up, never above the region's ``<article>``), holds no
     ``<h1>`` (the next story of an endless page starts with one), has the region's class names
-    (not none: a bare ``<div>`` is anybody's twin), and follows the body after at most
-    ``SPLIT_BODY_GAP_CHARS`` of other text."""
+    (not none: a bare ``<div>`` is anybody's twin), and is at most ``SPLIT_BODY_GAP_CHARS`` of
+    other text away from the body (before or after it)."""
     region = main_region(labelled, blocks)
     if region is None:
         return ()
@@ -381,25 +381,38 @@ def body_regions(labelled: list[LabelledBlock],
             return None
         return twin
 
-    headed = {twin_of(b.path) for b in blocks if b.tag == "h1"}
-    classes: str | None = None
+    # every container of the region's shape: its first and last block and its class names
+    spans: dict[str, list[int]] = {}
+    classes: dict[str, str] = {}
+    headed = set()
+    for i, block in enumerate(blocks):
+        twin = region if _inside(block.path, region) else twin_of(block.path)
+        if twin is None:
+            continue
+        if twin not in spans:
+            spans[twin] = [i, i]
+            classes[twin] = _class_key(_element_above(block, depth))
+        spans[twin][1] = i
+        if block.tag == "h1":
+            headed.add(twin)
+    if region not in spans or not classes[region]:
+        return (region,)
+    twins = sorted((span[0], span[1], twin) for twin, span in spans.items()
+                   if twin == region or (twin not in headed and classes[twin] == classes[region]))
+    chars = [0]
+    for lb in labelled:
+        chars.append(chars[-1] + len(lb.text))
+    at = next(k for k, (_, _, twin) in enumerate(twins) if twin == region)
     regions = [region]
-    gap: int | None = None  # other text since the body's last block; None before the body
-    for block, lb in zip(blocks, labelled, strict=True):
-        if _in_any(block.path, tuple(regions)):
-            if classes is None:
-                classes = _class_key(_element_above(block, depth))
-            gap = 0
-            continue
-        if gap is None:
-            continue
-        twin = twin_of(block.path)
-        if (twin is not None and twin not in headed and gap <= SPLIT_BODY_GAP_CHARS
-                and classes and _class_key(_element_above(block, depth)) == classes):
+    for order in (twins[at + 1:], twins[at - 1::-1] if at else []):
+        first, last = spans[region]
+        for start, end, twin in order:
+            # text between the body so far and this twin (before it or after it)
+            gap = chars[start] - chars[last + 1] if start > last else chars[first] - chars[end + 1]
+            if gap > SPLIT_BODY_GAP_CHARS:
+                break
             regions.append(twin)
-            gap = 0
-            continue
-        gap += len(lb.text)
+            first, last = min(first, start), max(last, end)
     return tuple(regions)
 
 

@@ -289,6 +289,13 @@ def test_a_twin_container_after_an_ad_slot_continues_the_body():
     assert OUTSIDE_REGION_SCORE > 0.9
 
 
+def test_a_twin_container_before_the_main_region_starts_the_body():
+    # the model is unsure of the whole first half (the second half is the main region)
+    scores = {p[:30]: 0.3 for p in PARAGRAPHS} | {"Advertisement": 0.01}
+    article = _assemble(_page(_split_story()), scores)
+    assert article.paragraphs == [*PARAGRAPHS, *SECOND_HALF]
+
+
 @pytest.mark.parametrize("variant", [
     {"twin_class": "related-stories"},  # another module, not the body's twin
     {"twin_class": ""},  # a bare <div> is anybody's twin
