@@ -34,14 +34,16 @@ from classifier.constants import (
     WARN_EMPTY,
     WARN_INPUT_CAP,
     WARN_NODE_CAP,
+    WARN_OPEN_TITLE,
     WARN_TEXT_CAP,
     WARN_UNDECODABLE,
     WARN_UNPARSABLE,
 )
 from classifier.kernels import load_kernel
 
-__all__ = ["Block", "PageFacts", "Segmentation", "decode_html", "normalise_space", "page_facts",
-           "parse_html", "segment", "thin_crowded_tags", "walk_blocks"]
+__all__ = ["Block", "PageFacts", "Segmentation", "close_open_title", "decode_html",
+           "normalise_space", "page_facts", "parse_html", "segment", "thin_crowded_tags",
+           "walk_blocks"]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -57,6 +59,9 @@ SKIP_TAGS = frozenset({
     "canvas", "video", "audio", "head", "title", "meta", "link", "base", "map", "frameset",
     "frame", "input",
 })
+#: Elements that belong in ``<head>``; anything else there is page text libxml2 put in it.
+_HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript",
+                        "template", None})
 #: Attributes whose values are split into class / id tokens for the features.
 TOKEN_ATTRIBUTES = ("class", "id", "itemprop", "role", "data-component", "data-testid")
 _MAX_TOKENS = 24
@@ -294,6 +299,24 @@ def _first_crowded_tag(body: bytes) -> int:
     return -1
 
 
+_TITLE_START = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(rb"</title[\s>]", re.IGNORECASE)
+_TITLE_TEXT_END = re.compile(rb"[<\r\n]")
+
+
+def close_open_title(body: bytes) -> tuple[bytes, bool]:
+    """``body`` with its first ``<title>`` closed when the page never closes it, and whether
+    it was. libxml2 reads a title as raw text up to ``</title>``: a page that never writes one
+    (a broken capture, a template bug) would be all title and no body. The title ends at the
+    end of its line, or at the next tag."""
+    start = _TITLE_START.search(body)
+    if start is None or _TITLE_END.search(body, start.end()) is not None:
+        return body, False
+    end = _TITLE_TEXT_END.search(body, start.end())
+    cut = end.start() if end is not None else len(body)
+    return body[:cut] + b"</title>" + body[cut:], True
+
+
 def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None,
                html_elements: bool = False) -> tuple[Any, str | None, list[str]]:
     """Parse a page into an lxml root element: ``(root or None, encoding, warnings)``.
@@ -323,6 +346,9 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
     payload, crowded = thin_crowded_tags(payload)
     if crowded:
         warnings.append(WARN_CROWDED_TAGS)
+    payload, open_title = close_open_title(payload)
+    if open_title:
+        warnings.append(WARN_OPEN_TITLE)
     if not payload.strip():
         warnings.append(WARN_EMPTY)
         return None, used, warnings
@@ -780,7 +806,13 @@ def _body(root: Any) -> Any:
         if _tag(child) == "body":
             return child
     body = root.find(".//body")
-    return body if body is not None else root
+    if body is not None:
+        return body
+    # An unknown tag in <head> (a broken template) makes libxml2 keep the whole page there.
+    for child in root:
+        if _tag(child) == "head" and any(_tag(e) not in _HEAD_TAGS for e in child):
+            return child
+    return root
 
 
 def segment(html_or_tree: Any, *, encoding: str | None = None) -> Segmentation:

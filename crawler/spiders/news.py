@@ -39,7 +39,7 @@ from crawler.discovery import (
     sitemaps_from_robots,
 )
 from crawler.items import make_page_item, utc_now_iso
-from crawler.limits import thin_crowded_tags
+from crawler.limits import close_open_title, thin_crowded_tags
 from crawler.metadata import normalise_date
 from crawler.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
@@ -315,6 +315,7 @@ class NewsSpider(Spider):
         parser = lxml.html.HTMLParser(recover=True, no_network=True, huge_tree=False,
                                       encoding=getattr(response, "encoding", None))
         body, _cut = thin_crowded_tags(response.body)  # libxml2 is quadratic in attributes
+        body, _closed = close_open_title(body)  # else the rest of the page is the title
         try:
             return lxml.html.document_fromstring(body, parser=parser)
         except (ValueError, LookupError, lxml.etree.ParserError):

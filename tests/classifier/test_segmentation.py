@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from classifier import decode_html, segment
+from classifier import close_open_title, decode_html, extract, segment
 from classifier.constants import (
     MAX_BLOCK_CHARS,
     MAX_BLOCKS,
@@ -20,6 +20,7 @@ from classifier.constants import (
     WARN_EMPTY,
     WARN_INPUT_CAP,
     WARN_NODE_CAP,
+    WARN_OPEN_TITLE,
     WARN_TEXT_CAP,
 )
 
@@ -80,6 +81,27 @@ def test_broken_markup():
     found = texts("<p>one<p>two<div><li>three</b></i></table>four")
     assert found[:2] == ["one", "two"]
     assert "".join(found[2:]) == "threefour"
+
+
+@pytest.mark.parametrize("head", [
+    "<title>Bridge closure delayed\n<script>var x = 1;</script>",  # never closed
+    "<title>Bridge closure delayed</titlevalue='1'>",  # a mangled end tag closes nothing
+])
+def test_a_title_never_closed_does_not_swallow_the_page(head):
+    html = f"<html><head>{head}</head><body><p>The bridge stays shut until June.</p></body></html>"
+    seg = segment(html)
+    assert [b.text for b in seg.blocks] == ["The bridge stays shut until June."]
+    assert WARN_OPEN_TITLE in seg.warnings
+    assert extract(html).title == "Bridge closure delayed"
+    assert close_open_title(b"<title>A</title><p>b</p>") == (b"<title>A</title><p>b</p>", False)
+    assert WARN_OPEN_TITLE not in segment(PAGE).warnings
+
+
+def test_text_that_libxml2_keeps_in_head_is_read():
+    # an unknown tag in <head> (a broken template) keeps the rest of the page there
+    html = ("<html><head><title>T</title><mbox><table><tr><td>The bridge stays shut until "
+            "June.</td></tr></table></mbox></head></html>")
+    assert texts(html) == ["The bridge stays shut until June."]
 
 
 def test_callers_tree_unchanged():
