@@ -189,7 +189,10 @@ def versions() -> dict[str, str]:
 
 
 def model_version() -> str | None:
-    sidecar = REPO_ROOT / "models" / "newscrawl-blocks.json"
+    """The version of the model ``extract`` uses (``$NEWSCRAWL_MODEL`` or the shipped one)."""
+    from classifier.model import default_model_path, sidecar_path
+
+    sidecar = sidecar_path(default_model_path())
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError):

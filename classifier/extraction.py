@@ -310,8 +310,12 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
 
 def _ancestor_paths(path: str) -> list[str]:
     """``/html/body/div[2]/p`` -> ``["/html", "/html/body", "/html/body/div[2]"]``."""
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(2, len(parts))]
+    out = []
+    cut = path.find("/", 1)
+    while cut > 0:
+        out.append(path[:cut])
+        cut = path.find("/", cut + 1)
+    return out
 
 
 def main_region(labelled: list[LabelledBlock],
@@ -372,30 +376,34 @@ def body_regions(labelled: list[LabelledBlock],
         scope = story
     shape = _PATH_INDEX.sub("", region)
     depth = len(parts)
-
-    def twin_of(path: str) -> str | None:
-        steps = path.split("/")
-        twin = "/".join(steps[:depth])
-        if (len(steps) < depth or twin == region or not _inside(twin, scope)
-                or _PATH_INDEX.sub("", twin) != shape):
-            return None
-        return twin
-
     # every container of the region's shape: its first and last block and its class names
     spans: dict[str, list[int]] = {}
     classes: dict[str, str] = {}
     headed = set()
+    is_twin: dict[str, bool] = {}
     for i, block in enumerate(blocks):
-        twin = region if _inside(block.path, region) else twin_of(block.path)
-        if twin is None:
-            continue
+        path = block.path
+        if not path.startswith(scope) or path[len(scope):len(scope) + 1] not in ("/", ""):
+            continue  # only the region's own part of the page is looked at
+        if _inside(path, region):
+            twin = region
+        else:
+            steps = path.split("/", depth)
+            if len(steps) < depth:
+                continue
+            twin = "/".join(steps[:depth])
+            same = is_twin.get(twin)
+            if same is None:
+                same = is_twin[twin] = _PATH_INDEX.sub("", twin) == shape
+            if not same:
+                continue
         if twin not in spans:
             spans[twin] = [i, i]
             classes[twin] = _class_key(_element_above(block, depth))
         spans[twin][1] = i
         if block.tag == "h1":
             headed.add(twin)
-    if region not in spans or not classes[region]:
+    if region not in spans or not classes[region] or len(spans) < 2:
         return (region,)
     twins = sorted((span[0], span[1], twin) for twin, span in spans.items()
                    if twin == region or (twin not in headed and classes[twin] == classes[region]))

@@ -61,6 +61,21 @@ def test_fine_tuning_learns_the_new_template_and_keeps_the_rest(tiny_model, base
         assert np.array_equal(grown.value[:kept.value.shape[0]], kept.value)
 
 
+def test_fine_tuning_an_ensemble_tunes_every_member(base_pages):
+    base_x, base_y = base_pages
+    ensemble = BlockModel(max_iter=15, min_samples_leaf=2, navigation_sample=0.5,
+                          n_members=2).fit(base_x, base_y, groups=[str(n % 3) for n in range(12)])
+    train_x, train_y = _pages(ferry_page, range(3))
+    test_x, test_y = _pages(ferry_page, range(3, 6))
+    rounds = []
+    tuned = ensemble.fine_tuned(train_x, train_y, rounds=5, anchors=base_x,
+                                on_round=lambda: rounds.append(1))
+    assert len(rounds) == 5 * 2 * 2  # rounds x stages x members
+    for new, old in zip((tuned, *tuned.members_), (ensemble, *ensemble.members_), strict=True):
+        assert new.stage1_.roots.shape[0] == old.stage1_.roots.shape[0] + 5 * 4
+    assert _accuracy(tuned, test_x, test_y) >= _accuracy(ensemble, test_x, test_y)
+
+
 def test_anchors_hold_the_base_predictions(tiny_model, base_pages):
     """Without anchors the new trees are free to move the base template; with them, less."""
     base_x, _ = base_pages

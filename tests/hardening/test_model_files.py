@@ -171,6 +171,23 @@ def test_extract_with_a_broken_default_model_reports_it(tmp_path: Path, monkeypa
     assert any(w.startswith("model-error") for w in article.warnings), article.warnings
 
 
+def test_crafted_members_are_refused(tiny_model: BlockModel, tmp_path: Path) -> None:
+    """An ensemble's members are checked like the model itself: fitted BlockModels with
+    sound trees, nothing else."""
+    import copy
+
+    model = copy.deepcopy(tiny_model)
+    model.members_ = ("not a model",)  # type: ignore[assignment]
+    refused(save_model(model, tmp_path / "str.skops", {}), "members_")
+    member = copy.deepcopy(tiny_model)
+    inner = np.flatnonzero(~member.stage1_.is_leaf)
+    member.stage1_.left[inner[0]] = 10**9
+    model.members_ = (member,)
+    refused(save_model(model, tmp_path / "trees.skops", {}), "corrupt trees")
+    model.members_ = (copy.deepcopy(tiny_model),)
+    assert len(load_model(save_model(model, tmp_path / "ok.skops", {})).members_) == 1
+
+
 @pytest.mark.parametrize("damage", ["child-out-of-range", "child-points-back", "root-out-of-range",
                                     "shape-mismatch"])
 def test_crafted_trees_are_refused(tiny_model: BlockModel, tmp_path: Path, damage: str) -> None:
