@@ -369,40 +369,7 @@ def body_regions(labelled: list[LabelledBlock],
     region = main_region(labelled, blocks)
     if region is None:
         return ()
-    parts = region.split("/")
-    scope = "/".join(parts[:max(len(parts) - SPLIT_BODY_LEVELS, 3)])
-    story = _story_root(region)
-    if story is not None and len(story) > len(scope):
-        scope = story
-    shape = _PATH_INDEX.sub("", region)
-    depth = len(parts)
-    # every container of the region's shape: its first and last block and its class names
-    spans: dict[str, list[int]] = {}
-    classes: dict[str, str] = {}
-    headed = set()
-    is_twin: dict[str, bool] = {}
-    for i, block in enumerate(blocks):
-        path = block.path
-        if not path.startswith(scope) or path[len(scope):len(scope) + 1] not in ("/", ""):
-            continue  # only the region's own part of the page is looked at
-        if _inside(path, region):
-            twin = region
-        else:
-            steps = path.split("/", depth)
-            if len(steps) < depth:
-                continue
-            twin = "/".join(steps[:depth])
-            same = is_twin.get(twin)
-            if same is None:
-                same = is_twin[twin] = _PATH_INDEX.sub("", twin) == shape
-            if not same:
-                continue
-        if twin not in spans:
-            spans[twin] = [i, i]
-            classes[twin] = _class_key(_element_above(block, depth))
-        spans[twin][1] = i
-        if block.tag == "h1":
-            headed.add(twin)
+    spans, classes, headed = _region_shaped(blocks, region)
     if region not in spans or not classes[region] or len(spans) < 2:
         return (region,)
     twins = sorted((span[0], span[1], twin) for twin, span in spans.items()
@@ -422,6 +389,47 @@ def body_regions(labelled: list[LabelledBlock],
             regions.append(twin)
             first, last = min(first, start), max(last, end)
     return tuple(regions)
+
+
+def _region_shaped(blocks: tuple[Block, ...], region: str
+                   ) -> tuple[dict[str, list[int]], dict[str, str], set[str]]:
+    """The containers with ``region``'s tag path (indices aside) in its part of the page (at
+    most ``SPLIT_BODY_LEVELS`` up, not above its ``<article>``), the region included: the
+    first and last block of each, its class names, and those holding an ``<h1>``."""
+    parts = region.split("/")
+    depth = len(parts)
+    scope = "/".join(parts[:max(depth - SPLIT_BODY_LEVELS, 3)])
+    story = _story_root(region)
+    if story is not None and len(story) > len(scope):
+        scope = story
+    shape = _PATH_INDEX.sub("", region)
+    spans: dict[str, list[int]] = {}
+    classes: dict[str, str] = {}
+    headed: set[str] = set()
+    is_twin: dict[str, bool] = {}
+    for i, block in enumerate(blocks):
+        path = block.path
+        if not path.startswith(scope) or path[len(scope):len(scope) + 1] not in ("/", ""):
+            continue
+        if _inside(path, region):
+            twin = region
+        else:
+            steps = path.split("/", depth)
+            if len(steps) < depth:
+                continue
+            twin = "/".join(steps[:depth])
+            same = is_twin.get(twin)
+            if same is None:
+                same = is_twin[twin] = _PATH_INDEX.sub("", twin) == shape
+            if not same:
+                continue
+        if twin not in spans:
+            spans[twin] = [i, i]
+            classes[twin] = _class_key(_element_above(block, depth))
+        spans[twin][1] = i
+        if block.tag == "h1":
+            headed.add(twin)
+    return spans, classes, headed
 
 
 def _element_above(block: Block, depth: int) -> Any:

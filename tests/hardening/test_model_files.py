@@ -184,6 +184,10 @@ def test_crafted_members_are_refused(tiny_model: BlockModel, tmp_path: Path) -> 
     member.stage1_.left[inner[0]] = 10**9
     model.members_ = (member,)
     refused(save_model(model, tmp_path / "trees.skops", {}), "corrupt trees")
+    nested = copy.deepcopy(tiny_model)
+    nested.members_ = (copy.deepcopy(tiny_model),)
+    model.members_ = (nested,)  # members are single models: nothing hides below them
+    refused(save_model(model, tmp_path / "nested.skops", {}), "without members")
     model.members_ = (copy.deepcopy(tiny_model),)
     assert len(load_model(save_model(model, tmp_path / "ok.skops", {})).members_) == 1
 
