@@ -403,7 +403,9 @@ def _enough(markers: Iterator[re.Match[str]]) -> bool:
 _COMMENTS_HEADING = re.compile(
     r"^(?:(?:\d+\s+)?(?:comments?|responses|replies|reader comments|discussion"
     r"|leave a (?:comment|reply)|post a comment|add a comment|add your comment"
-    r"|join the discussion|what do you think\??)|\d+\s+(?:response|reply))"
+    r"|join the discussion|what do you think\??"
+    r"|comments are (?:now )?closed(?: (?:for|on) this (?:story|article|post))?\.?)"
+    r"|\d+\s+(?:response|reply))"
     r"(?:\s*\(\d+\))?\s*:?$", re.IGNORECASE)
 
 

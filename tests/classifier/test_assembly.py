@@ -561,7 +561,8 @@ def test_comments_after_a_heading_are_navigation():
 @pytest.mark.parametrize(("text", "expected"), [
     ("Comments", True), ("12 comments", True), ("Leave a Reply", True), ("Comments (3):", True),
     ("Comments on the plan closed on Friday", False), ("1 response", True), ("5 Responses", True),
-    ("Comment", True),
+    ("Comment", True), ("Comments are now closed for this story", True),
+    ("Comments are closed.", True), ("Comments are closed on weekends", False),
     # a sub-head naming an API object is no comment thread
     ("Response", False)])
 def test_comments_heading(text, expected):
