@@ -221,6 +221,18 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
                for tag, tokens in ancestors)
 
 
+#: Class names a page uses to tell search engines "not the page's content" (Google's
+#: ``class="nocontent"`` convention): its modules of recent posts, blurbs, tools.
+_NOT_CONTENT_TOKENS = frozenset({"nocontent", "no-content", "noindex", "robots-nocontent"})
+
+
+def marked_not_content(tokens: tuple[str, ...],
+                       ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or an ancestor carries a class that marks it as not the page's content."""
+    return not _NOT_CONTENT_TOKENS.isdisjoint(tokens) or any(
+        not _NOT_CONTENT_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
+
+
 #: Class / id tokens of an author's bio box ("author-bio", "authorbio", "bio", "biography";
 #: not "biology").
 _BIO = r"biography|(?:^|-|author)bio(?:$|-|box)"

@@ -59,6 +59,7 @@ from classifier.cues import (
     is_site_furniture,
     looks_like_code,
     looks_like_data,
+    marked_not_content,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -263,7 +264,8 @@ def _never_article(block: Block, lb: LabelledBlock) -> bool:
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
             or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text)
             or in_bio_box(block.tokens, block.ancestors)
-            or in_consent_dialog(block.tokens, block.ancestors))
+            or in_consent_dialog(block.tokens, block.ancestors)
+            or marked_not_content(block.tokens, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:

@@ -32,6 +32,7 @@ from classifier.cues import (
     is_site_furniture,
     looks_like_code,
     looks_like_data,
+    marked_not_content,
 )
 from classifier.extraction import assemble, main_region
 from classifier.segmentation import Segmentation, segment
@@ -381,13 +382,26 @@ def test_is_body_marked(tokens, ancestors, expected):
     assert is_body_marked(tokens, ancestors) is expected
 
 
-def test_author_bio_box_is_navigation():
-    bio = ("Orla Pemberton is the Gazette's transport reporter. She has covered Felbridge's "
-           "roads and bridges since 2019.")
-    after = f"<div class='author-bio'><p>{bio}</p></div>"
-    article = _assemble(_page(_story(), after=after), {})
+BIO = ("Orla Pemberton is the Gazette's transport reporter. She has covered Felbridge's roads "
+       "and bridges since 2019.")
+BLURB = ("Gadget Notes is a blog about buying and using tech products, from phones and laptops "
+         "to the apps that run on them.")
+
+
+@pytest.mark.parametrize(("box", "text"), [
+    ("<div class='author-bio'><p>{}</p></div>", BIO),
+    # Google's class="nocontent": the page itself says the module (recent posts, an "about
+    # this blog" blurb) is not its content, however article-like its prose
+    ("<div class='box module nocontent'><h4>About</h4><p>{}</p></div>", BLURB)])
+def test_boxes_beside_the_article_are_navigation(box, text):
+    article = _assemble(_page(_story(), after=box.format(text)), {})
     assert article.paragraphs == PARAGRAPHS
-    assert _labels(article)[bio] == NAVIGATION
+    assert _labels(article)[text] == NAVIGATION
+
+
+def test_marked_not_content():
+    assert marked_not_content((), (("div", ("box", "nocontent")),))
+    assert not marked_not_content(("box",), (("div", ("content", "main")),))
 
 
 @pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
