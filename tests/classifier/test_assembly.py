@@ -401,6 +401,8 @@ def test_boxes_beside_the_article_are_navigation(box, text):
 
 def test_marked_not_content():
     assert marked_not_content((), (("div", ("box", "nocontent")),))
+    assert marked_not_content(("post-footer",), ())
+    assert marked_not_content((), (("p", ("site", "copyright")), ("div", ("footer",))))
     assert not marked_not_content(("box",), (("div", ("content", "main")),))
 
 
