@@ -40,6 +40,7 @@ from classifier.constants import (
     REGION_RUN_MIN_CHARS,
     SPLIT_BODY_GAP_CHARS,
     SPLIT_BODY_LEVELS,
+    SUBHEAD_MAX_WORDS,
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
@@ -71,6 +72,7 @@ __all__ = ["assemble", "extract", "label_blocks", "page_title"]
 logger = logging.getLogger(__name__)
 
 _HEADLINE_TAGS = frozenset({"h1", "h2"})
+_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _PATH_INDEX = re.compile(r"\[\d+\]")
 _model_failure: list[str] = []
@@ -146,6 +148,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _drop_after_comments_heading(labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
     labelled = _keep_marked_body(seg.blocks, labelled)
+    labelled = _keep_subheads(seg.blocks, labelled)
     headline = _headline_index(seg.blocks, labelled, title_key)
     labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
@@ -198,6 +201,28 @@ def _one_story(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
     others = tuple(r for r in with_content if r != chosen)
     return [_as_navigation(lb) if lb.label == CONTENT and _in_any(lb.path, others) else lb
             for lb in labelled]
+
+
+def _keep_subheads(blocks: tuple[Block, ...],
+                   labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A sub-head (``<h2>`` to ``<h6>``, at most ``SUBHEAD_MAX_WORDS`` words, not mostly a link)
+    right between two content paragraphs of the main region is content: the model, reading a
+    short line on its own, often takes it for a teaser's or a module's heading."""
+    candidates = [i for i in range(1, len(blocks) - 1)
+                  if labelled[i].label != CONTENT and blocks[i].tag in _SUBHEAD_TAGS
+                  and labelled[i - 1].label == CONTENT and labelled[i + 1].label == CONTENT
+                  and blocks[i - 1].tag not in _HEADLINE_TAGS
+                  and blocks[i + 1].tag not in _HEADLINE_TAGS
+                  and len(labelled[i].text.split()) <= SUBHEAD_MAX_WORDS
+                  and blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)]
+    regions = body_regions(labelled, blocks) if candidates else ()
+    out = list(labelled)
+    for i in candidates:
+        block, lb = blocks[i], labelled[i]
+        if (all(_in_any(blocks[k].path, regions) for k in (i - 1, i, i + 1))
+                and not _never_article(block, lb)):
+            out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
+    return out
 
 
 def _list_majority(blocks: tuple[Block, ...],

@@ -18,6 +18,7 @@ from classifier.constants import (
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
     SPLIT_BODY_GAP_CHARS,
+    SUBHEAD_MAX_WORDS,
 )
 from classifier.cues import (
     in_bio_box,
@@ -310,6 +311,22 @@ def test_a_container_that_is_not_the_bodys_twin_stays_out(variant):
               "Read our other": 0.01, "Ferry timetable": 0.3}
     article = _assemble(_page(_split_story(**variant)), scores)
     assert article.paragraphs == PARAGRAPHS
+
+
+def test_a_sub_head_between_two_paragraphs_is_content():
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + "<h3>What happens next</h3>" + \
+        "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]) + "<h3>More from the Gazette</h3>"
+    story = f"<header><h1>Bridge closure delayed</h1></header><div class='body'>{body}</div>"
+    scores = {"What happens next": 0.1, "More from": 0.1}
+    article = _assemble(_page(story), scores)
+    # the sub-head joins the body; the heading after the last paragraph (a module's) does not
+    assert article.paragraphs == [*PARAGRAPHS[:2], "What happens next", *PARAGRAPHS[2:]]
+    linked = story.replace("<h3>What happens next</h3>",
+                           "<h3><a href='/next'>What happens next</a></h3>")
+    assert "What happens next" not in _assemble(_page(linked), scores).paragraphs
+    long_head = " ".join(["word"] * (SUBHEAD_MAX_WORDS + 1))
+    wordy = story.replace("What happens next", long_head)
+    assert long_head not in _assemble(_page(wordy), {long_head[:20]: 0.1}).paragraphs
 
 
 BENEFITS = ["Unlimited digital access to every story on the site.",
