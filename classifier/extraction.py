@@ -6,6 +6,7 @@ and the reason in ``warnings``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from classifier.constants import (
+    ANCESTOR_PATH_CACHE_ENTRIES,
     CAPTIONS_OUT_MIN_RATIO,
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
@@ -335,14 +337,16 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
     return out
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """``/html/body/div[2]/p`` -> ``["/html", "/html/body", "/html/body/div[2]"]``."""
+@functools.lru_cache(maxsize=ANCESTOR_PATH_CACHE_ENTRIES)
+def _ancestor_paths(path: str) -> tuple[str, ...]:
+    """``/html/body/div[2]/p`` -> ``("/html", "/html/body", "/html/body/div[2]")``; cached:
+    every assembly step that finds the main region asks again for the same content blocks."""
     out = []
     cut = path.find("/", 1)
     while cut > 0:
         out.append(path[:cut])
         cut = path.find("/", cut + 1)
-    return out
+    return tuple(out)
 
 
 def main_region(labelled: list[LabelledBlock],
