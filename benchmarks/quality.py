@@ -37,6 +37,7 @@ from classifier.evaluation import (
     score_page,
     summarise,
 )
+from classifier.model import default_model_path, sidecar_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PAGE_TIMEOUT_S = 60.0
@@ -190,8 +191,6 @@ def versions() -> dict[str, str]:
 
 def model_version() -> str | None:
     """The version of the model ``extract`` uses (``$NEWSCRAWL_MODEL`` or the shipped one)."""
-    from classifier.model import default_model_path, sidecar_path
-
     sidecar = sidecar_path(default_model_path())
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))

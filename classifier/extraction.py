@@ -440,7 +440,7 @@ def _region_shaped(blocks: tuple[Block, ...], region: str
     is_twin: dict[str, bool] = {}
     for i, block in enumerate(blocks):
         path = block.path
-        if not path.startswith(scope) or path[len(scope):len(scope) + 1] not in ("/", ""):
+        if not _inside(path, scope):
             continue
         if _inside(path, region):
             twin = region
