@@ -15,6 +15,7 @@ from classifier.segmentation import (
     close_open_title,
     decode_html,
     parse_html,
+    repair_markup,
     segment,
     thin_crowded_tags,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "page_features",
     "parse_html",
     "read_fixture",
+    "repair_markup",
     "save_model",
     "segment",
     "shingle_scores",

@@ -35,15 +35,29 @@ from classifier.constants import (
     WARN_INPUT_CAP,
     WARN_NODE_CAP,
     WARN_OPEN_TITLE,
+    WARN_SELF_CLOSED_HTML,
     WARN_TEXT_CAP,
     WARN_UNDECODABLE,
     WARN_UNPARSABLE,
 )
 from classifier.kernels import load_kernel
 
-__all__ = ["Block", "PageFacts", "Segmentation", "close_open_title", "decode_html",
-           "normalise_space", "page_facts", "parse_html", "segment", "thin_crowded_tags",
-           "walk_blocks"]
+__all__ = [
+    "Block",
+    "PageFacts",
+    "Segmentation",
+    "close_open_title",
+    "decode_html",
+    "keep_text_after_end_tags",
+    "normalise_space",
+    "open_self_closed_html",
+    "page_facts",
+    "parse_html",
+    "repair_markup",
+    "segment",
+    "thin_crowded_tags",
+    "walk_blocks",
+]
 
 #: Elements whose own text makes a block and which end the block around them.
 BLOCK_TAGS = frozenset({
@@ -317,6 +331,64 @@ def close_open_title(body: bytes) -> tuple[bytes, bool]:
     return body[:cut] + b"</title>" + body[cut:], True
 
 
+#: The first ``<html>`` start tag (the page's own comes first, after the doctype).
+_HTML_START = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+#: A ``<html .../>`` written self-closed.
+_SELF_CLOSED = re.compile(rb"/\s*>$")
+
+
+def open_self_closed_html(body: bytes) -> tuple[bytes, bool]:
+    """``body`` with a self-closed ``<html .../>`` start tag opened (``<html ...>``), and
+    whether it was. libxml2 reads such a page as an empty document; browsers ignore the
+    slash."""
+    start = _HTML_START.search(body)
+    if start is None:
+        return body, False
+    slash = _SELF_CLOSED.search(start.group())
+    if slash is None:
+        return body, False
+    cut = start.start() + slash.start()
+    return body[:cut] + b">" + body[start.end():], True
+
+
+#: ``</body>`` and ``</html>`` end tags.
+_DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def keep_text_after_end_tags(body: bytes) -> tuple[bytes, bool]:
+    """``body`` without its ``</body>`` and ``</html>`` end tags when markup follows the first
+    of them, and whether it had to change. libxml2 drops everything after ``</html>`` (a second
+    document pasted after the first, a template that closes the page early) and puts what
+    follows ``</body>`` beside the body; browsers, as HTML5 says, read both into the body."""
+    first = _DOCUMENT_END.search(body)
+    if first is None:
+        return body, False
+    rest = _DOCUMENT_END.sub(b"", body[first.start():])
+    if not rest.strip():  # the usual ending: nothing but the end tags
+        return body, False
+    return body[:first.start()] + rest, True
+
+
+def repair_markup(body: bytes) -> tuple[bytes, list[str]]:
+    """``body`` guarded and mended before libxml2 parses it, and the warnings of what was
+    mended: start tags cut to ``MAX_TAG_BYTES`` (``crowded-tags``), an unclosed ``<title>``
+    closed (``open-title``), a self-closed ``<html/>`` opened (``self-closed-html``), and early
+    ``</body>`` / ``</html>`` end tags dropped (no warning: a script after ``</html>`` is common
+    and harmless). The crawler's own parses use it too."""
+    warnings: list[str] = []
+    body, crowded = thin_crowded_tags(body)
+    if crowded:
+        warnings.append(WARN_CROWDED_TAGS)
+    body, open_title = close_open_title(body)
+    if open_title:
+        warnings.append(WARN_OPEN_TITLE)
+    body, self_closed = open_self_closed_html(body)
+    if self_closed:
+        warnings.append(WARN_SELF_CLOSED_HTML)
+    body, _ = keep_text_after_end_tags(body)
+    return body, warnings
+
+
 def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | None = None,
                html_elements: bool = False) -> tuple[Any, str | None, list[str]]:
     """Parse a page into an lxml root element: ``(root or None, encoding, warnings)``.
@@ -343,12 +415,8 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
     # Valid UTF-8 input already is the encoded text: no second copy.
     payload = (data[:utf8_bytes] if utf8_bytes >= 0 else
                text.encode("utf-8", errors="replace")).replace(b"\x00", b"")
-    payload, crowded = thin_crowded_tags(payload)
-    if crowded:
-        warnings.append(WARN_CROWDED_TAGS)
-    payload, open_title = close_open_title(payload)
-    if open_title:
-        warnings.append(WARN_OPEN_TITLE)
+    payload, repairs = repair_markup(payload)
+    warnings.extend(repairs)
     if not payload.strip():
         warnings.append(WARN_EMPTY)
         return None, used, warnings

@@ -39,7 +39,7 @@ from crawler.discovery import (
     sitemaps_from_robots,
 )
 from crawler.items import make_page_item, utc_now_iso
-from crawler.limits import close_open_title, thin_crowded_tags
+from crawler.limits import repair_markup
 from crawler.metadata import normalise_date
 from crawler.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
@@ -314,8 +314,9 @@ class NewsSpider(Spider):
     def _parse_tree(self, response: Response) -> Any:
         parser = lxml.html.HTMLParser(recover=True, no_network=True, huge_tree=False,
                                       encoding=getattr(response, "encoding", None))
-        body, _cut = thin_crowded_tags(response.body)  # libxml2 is quadratic in attributes
-        body, _closed = close_open_title(body)  # else the rest of the page is the title
+        # libxml2 is quadratic in attributes, reads an unclosed title to the end, drops what
+        # follows </html> and a self-closed <html/> page whole
+        body, _repairs = repair_markup(response.body)
         try:
             return lxml.html.document_fromstring(body, parser=parser)
         except (ValueError, LookupError, lxml.etree.ParserError):

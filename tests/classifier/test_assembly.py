@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
@@ -21,6 +23,8 @@ from classifier.constants import (
     SUBHEAD_MAX_WORDS,
 )
 from classifier.cues import (
+    _RIGHTS_NOTICE,
+    _may_hold_rights_notice,
     in_bio_box,
     in_consent_dialog,
     in_sidebar,
@@ -657,6 +661,31 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
     ("Readers can click to load the council's video of the vote.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
+
+
+@pytest.mark.parametrize(("text", "holds_literal"), [
+    ("Copyright 2026 Felbridge Gazette. ALL RIGHTS RESERVED.", True),
+    ("(C) 2026 Quay Street Notes", True), ("(c)2026 Quay Street Notes", True),
+    ("Please do Not Reproduce these photographs", True),
+    ("All rıghts reserved by the Gazette", True), ("All rightſ reserved by the Gazette", True),
+    ("© the Gazette and its owners", True), ("The bridge reopens in June after repairs", False)])
+def test_rights_notice_prefilter(text, holds_literal):
+    assert _may_hold_rights_notice(text) is holds_literal
+
+
+_RIGHTS_PIECES = ("all", "rights", "reserved", "do", "not", "reproduce", "(c)", "©", "2026",
+                  " ", " ", "paper")
+#: Stand-ins ignore-case matching takes for a letter, beside its upper case.
+_CASE_TWINS = {"i": "ı", "s": "ſ", "k": "\u212a"}
+
+
+@given(st.lists(st.sampled_from(_RIGHTS_PIECES), max_size=12), st.randoms())
+@settings(max_examples=300, deadline=None)
+def test_rights_notice_prefilter_lets_every_match_through(pieces, rng):
+    # the cheap literal test must never turn away a text the regular expression matches
+    text = "".join(rng.choice((c, c.upper(), _CASE_TWINS.get(c, c))) for c in "".join(pieces))
+    if _RIGHTS_NOTICE.search(text):
+        assert _may_hold_rights_notice(text)
 
 
 def test_long_wordpress_filing_line_is_furniture():

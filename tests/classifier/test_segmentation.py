@@ -21,8 +21,10 @@ from classifier.constants import (
     WARN_INPUT_CAP,
     WARN_NODE_CAP,
     WARN_OPEN_TITLE,
+    WARN_SELF_CLOSED_HTML,
     WARN_TEXT_CAP,
 )
+from classifier.segmentation import keep_text_after_end_tags, open_self_closed_html
 
 PAGE = """<html lang="en"><head><title>Page</title><style>p{}</style></head><body>
 <nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
@@ -95,6 +97,42 @@ def test_a_title_never_closed_does_not_swallow_the_page(head):
     assert extract(html).title == "Bridge closure delayed"
     assert close_open_title(b"<title>A</title><p>b</p>") == (b"<title>A</title><p>b</p>", False)
     assert WARN_OPEN_TITLE not in segment(PAGE).warnings
+
+
+@pytest.mark.parametrize("html", [
+    # a second document pasted after the first (the article in the second)
+    "<html><head><title>Weather</title></head><body><p>Sunny, 25 degrees.</p></body></html>"
+    "<!DOCTYPE html><html><head><title>T</title></head><body><p>The bridge stays shut until "
+    "June.</p></body></html>",
+    # a template that closes the page before the story
+    "<html><body><p>Sunny, 25 degrees.</p></body></html><p>The bridge stays shut until June.</p>",
+    # text after </body>: libxml2 puts it beside the body
+    "<html><body><p>Sunny, 25 degrees.</p></body><p>The bridge stays shut until June.</p></html>",
+])
+def test_text_after_the_end_tags_is_read_as_browsers_read_it(html):
+    assert texts(html) == ["Sunny, 25 degrees.", "The bridge stays shut until June."]
+
+
+def test_usual_ends_are_left_alone():
+    for body in (b"<html><body><p>a</p></body></html>\n", b"<p>a</p></BODY>\r\n</HTML>",
+                 b"<p>no end tags at all</p>"):
+        assert keep_text_after_end_tags(body) == (body, False)
+    mended, changed = keep_text_after_end_tags(b"<p>a</p></body></html><script>x</script>")
+    assert changed and mended == b"<p>a</p><script>x</script>"
+
+
+@pytest.mark.parametrize("start", ["<html/>", "<html lang='en' />", "<HTML xmlns:og=\"x\"/>"])
+def test_a_self_closed_html_tag_does_not_empty_the_page(start):
+    html = (f"<!DOCTYPE html>{start}<head><title>Bridge closure delayed</title></head><body>"
+            "<p>The bridge stays shut until June.</p></body></html>")
+    seg = segment(html)
+    assert [b.text for b in seg.blocks] == ["The bridge stays shut until June."]
+    assert WARN_SELF_CLOSED_HTML in seg.warnings
+    assert extract(html).title == "Bridge closure delayed"
+    assert WARN_SELF_CLOSED_HTML not in segment(PAGE).warnings
+    # a slash inside an attribute value is no self-closing
+    body = b'<html xmlns="http://www.w3.org/1999/xhtml/"><p>a</p>'
+    assert open_self_closed_html(body) == (body, False)
 
 
 def test_text_that_libxml2_keeps_in_head_is_read():
