@@ -277,17 +277,11 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         return probs / (1 + len(self.members_)) if self.members_ else probs
 
     def _own_proba(self, page: PageFeatures) -> np.ndarray:
-        if self.stage2_ is None:
-            return _full_proba(self.stage1_, page.X)
-        # One float64 matrix for both stages, the context columns filled in place after the
-        # first: the trees read float64 rows, and the first stage's never read past the
-        # block's own features (no float32 -> float64 copy per stage, no stacking).
-        n, width = page.X.shape
-        rows = np.empty((n, width + context_width(page)))
-        rows[:, :width] = page.X
-        probs = _full_proba(self.stage1_, rows)
-        _context_features(page, probs, out=rows[:, width:])
-        return _full_proba(self.stage2_, rows)
+        probs = _full_proba(self.stage1_, page.X)
+        if self.stage2_ is not None:
+            probs = _full_proba(self.stage2_,
+                                np.hstack([page.X, _context_features(page, probs)]))
+        return probs
 
     def predict_proba(self, pages: Sequence[PageFeatures]) -> np.ndarray:
         return np.vstack([self.predict_page(p) for p in pages] or
@@ -535,21 +529,13 @@ class _Walk:
         self.value = forest.value[old]
 
 
-def context_width(page: PageFeatures, classes: int = len(LABELS)) -> int:
-    """Columns :func:`_context_features` adds for ``page``."""
-    levels = page.ancestor_groups.shape[1]
-    return classes * (1 + len(_CONTEXT_OFFSETS) + len(_WINDOWS)) + levels * (classes + 1) + 2
-
-
-def _context_features(page: PageFeatures, probs: np.ndarray,
-                      out: np.ndarray | None = None) -> np.ndarray:
-    """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities
-    (written into ``out`` when given: a block of columns of a larger matrix)."""
+def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:
+    """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities."""
     n, k = probs.shape
     levels = page.ancestor_groups.shape[1]
+    width = k * (1 + len(_CONTEXT_OFFSETS) + len(_WINDOWS)) + levels * (k + 1) + 2
     # Filled column block by column block: one array, no stacking of pieces.
-    if out is None:
-        out = np.empty((n, context_width(page, k)))
+    out = np.empty((n, width))
     out[:, :k] = probs
     at = k
     for offset in _CONTEXT_OFFSETS:

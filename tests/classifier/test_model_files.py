@@ -170,18 +170,3 @@ def test_crafted_tree_indices_refused(saved_model):
     with pytest.raises(ModelError, match="corrupt trees"):
         load_model(saved_model)
 
-
-def test_prediction_reads_the_stage_two_input_training_stacks(tiny_model):
-    # predict_page fills the context columns in place; training stacks them with np.hstack:
-    # the second stage must see the very same rows either way
-    from classifier.features import page_features
-    from classifier.model import _context_features, _full_proba
-    from classifier.segmentation import segment
-    from tests.classifier.conftest import training_page
-
-    page = page_features(segment(training_page(40)[0]))
-    first = _full_proba(tiny_model.stage1_, page.X)
-    stacked = np.hstack([page.X, _context_features(page, first)])
-    assert tiny_model.stage2_ is not None
-    assert np.array_equal(tiny_model.predict_page(page), _full_proba(tiny_model.stage2_, stacked))
-    assert np.array_equal(tiny_model._context_input(page, tiny_model.stage1_), stacked)
