@@ -7,6 +7,9 @@ from __future__ import annotations
 MAX_INPUT_BYTES = 4_000_000
 #: Elements visited per page; later elements are ignored.
 MAX_NODES = 60_000
+#: React streaming segments (``<div hidden id="S:n">``) moved to their placeholders per page;
+#: real pages have dozens, a hostile one could have a million.
+MAX_STREAMED_SEGMENTS = 1_000
 #: Deepest element whose text is read; deeper subtrees are skipped (lxml itself stops at 256).
 MAX_DEPTH = 200
 #: Characters kept per block; a longer block is cut.

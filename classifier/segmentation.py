@@ -24,6 +24,7 @@ from classifier.constants import (
     MAX_DEPTH,
     MAX_INPUT_BYTES,
     MAX_NODES,
+    MAX_STREAMED_SEGMENTS,
     MAX_TAG_BYTES,
     META_CHARSET_SCAN_BYTES,
     SEGMENT_CACHE_ENTRIES,
@@ -53,6 +54,7 @@ __all__ = [
     "open_self_closed_html",
     "page_facts",
     "parse_html",
+    "place_streamed_segments",
     "repair_markup",
     "segment",
     "thin_crowded_tags",
@@ -369,6 +371,46 @@ def keep_text_after_end_tags(body: bytes) -> tuple[bytes, bool]:
     return body[:first.start()] + rest, True
 
 
+#: What React's streaming server rendering writes for each finished Suspense boundary or
+#: postponed segment: its content in ``<div hidden id="S:n">`` at the end of the page, to
+#: replace the ``<template id="B:n">`` / ``"P:n"`` placeholder where it belongs (a script does
+#: it in the browser).
+_STREAMED_SEGMENT_MARK = b' id="S:'
+
+
+def place_streamed_segments(root: Any) -> int:
+    """Move each hidden ``<div id="S:n">`` of React's streaming rendering (Next.js and other
+    modern sites) to its ``<template id="B:n">`` (or ``"P:n"``) placeholder, visible, as the
+    page's script does in a browser; returns how many moved. Without it the article of such a
+    page sits in hidden elements, which segmentation skips. Changes ``root``: only for trees
+    parsed here."""
+    segments = {}
+    for element in root.iter("div"):
+        name = element.get("id")
+        if name and name.startswith("S:") and element.get("hidden") is not None:
+            segments[name[2:]] = element
+            if len(segments) >= MAX_STREAMED_SEGMENTS:
+                break
+    if not segments:
+        return 0
+    moved = 0
+    for template in list(root.iter("template")):
+        name = template.get("id")
+        # "B:n" holds a Suspense boundary's place, "P:n" a postponed segment's
+        segment_div = (segments.pop(name[2:], None)
+                       if name and name.startswith(("B:", "P:")) else None)
+        parent = template.getparent()
+        if (segment_div is None or parent is None
+                or any(a is segment_div for a in template.iterancestors())):
+            continue  # a placeholder inside its own segment: nowhere to move it
+        tail = template.tail
+        parent.replace(template, segment_div)  # moves the div (its tail with it)
+        segment_div.tail = tail
+        del segment_div.attrib["hidden"]
+        moved += 1
+    return moved
+
+
 def repair_markup(body: bytes) -> tuple[bytes, list[str]]:
     """``body`` guarded and mended before libxml2 parses it, and the warnings of what was
     mended: start tags cut to ``MAX_TAG_BYTES`` (``crowded-tags``), an unclosed ``<title>``
@@ -427,8 +469,11 @@ def parse_html(html: str | bytes | bytearray | memoryview, *, encoding: str | No
         root = None
     if root is None:
         warnings.append(WARN_UNPARSABLE)
-    elif any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-        warnings.append(WARN_DEPTH_CAP)
+    else:
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            warnings.append(WARN_DEPTH_CAP)
+        if _STREAMED_SEGMENT_MARK in payload:  # a cheap byte search rules out most pages
+            place_streamed_segments(root)
     return root, used, warnings
 
 

@@ -135,6 +135,38 @@ def test_a_self_closed_html_tag_does_not_empty_the_page(start):
     assert open_self_closed_html(body) == (body, False)
 
 
+_STREAMED = (
+    "<html><head><title>Bridge</title></head><body><header><p>Valdoria Gazette</p></header>"
+    "<main><template id=\"B:0\"></template><footer><p>Contact the newsroom</p></footer></main>"
+    "<div hidden id=\"S:1\"><p>The council will vote on the repairs in May.</p></div>"
+    "<script>$RS(\"S:1\",\"P:1\")</script>"
+    "<div hidden id=\"S:0\"><article><h1>Bridge closure delayed</h1><p>The bridge stays shut "
+    "until June.</p><template id=\"P:1\"></template></article></div>"
+    "<script>$RC(\"B:0\",\"S:0\")</script></body></html>")
+
+
+def test_react_streamed_segments_are_read_where_their_placeholders_stand():
+    # React's streaming rendering sends the article last, hidden, for a script to move it
+    assert texts(_STREAMED) == ["Valdoria Gazette", "Bridge closure delayed",
+                                "The bridge stays shut until June.",
+                                "The council will vote on the repairs in May.",
+                                "Contact the newsroom"]
+    assert extract(_STREAMED).title == "Bridge closure delayed"
+
+
+def test_hidden_elements_that_are_no_streamed_segment_stay_hidden():
+    html = ("<html><body><p>Shown</p><div hidden id=\"S:0\"><p>Never placed</p></div>"
+            "<div hidden id=\"note\"><p>Hidden note</p></div></body></html>")
+    assert texts(html) == ["Shown"]
+    # a placeholder inside its own segment has nowhere to go
+    assert texts("<html><body><p>a</p><div hidden id=\"S:0\"><p>b</p>"
+                 "<template id=\"B:0\"></template></div></body></html>") == ["a"]
+    root = lxml_html.fromstring(_STREAMED)
+    before = etree.tostring(root)
+    segment(root)  # a caller's tree is read as it is, never rearranged
+    assert etree.tostring(root) == before
+
+
 def test_text_that_libxml2_keeps_in_head_is_read():
     # an unknown tag in <head> (a broken template) keeps the rest of the page there
     html = ("<html><head><title>T</title><mbox><table><tr><td>The bridge stays shut until "
