@@ -144,13 +144,14 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     meta_title = page_title(seg)
     title_key = _text_key(meta_title) if meta_title else None
     labelled = _one_story(seg.blocks, labelled, title_key)
-    labelled = _keep_parallel_paragraphs(seg.blocks, labelled)
+    regions = RegionFinder(seg.blocks)
+    labelled = _keep_parallel_paragraphs(seg.blocks, labelled, regions)
     labelled = _list_majority(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(labelled)
-    labelled = _drop_outside_main_region(seg.blocks, labelled, title_key)
-    labelled = _keep_marked_body(seg.blocks, labelled)
-    labelled = _keep_subheads(seg.blocks, labelled)
+    labelled = _drop_outside_main_region(seg.blocks, labelled, title_key, regions)
+    labelled = _keep_marked_body(seg.blocks, labelled, regions)
+    labelled = _keep_subheads(seg.blocks, labelled, regions)
     headline = _headline_index(seg.blocks, labelled, title_key)
     labelled = _fallback_when_empty(seg.blocks, labelled, headline)
     labelled = _drop_headline_copies(labelled, headline)
@@ -205,8 +206,8 @@ def _one_story(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
             for lb in labelled]
 
 
-def _keep_subheads(blocks: tuple[Block, ...],
-                   labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                   finder: RegionFinder | None = None) -> list[LabelledBlock]:
     """A sub-head (``<h2>`` to ``<h6>``, at most ``SUBHEAD_MAX_WORDS`` words, not mostly a link)
     right between two content paragraphs of the main region is content: the model, reading a
     short line on its own, often takes it for a teaser's or a module's heading."""
@@ -217,7 +218,7 @@ def _keep_subheads(blocks: tuple[Block, ...],
                   and blocks[i + 1].tag not in _HEADLINE_TAGS
                   and len(labelled[i].text.split()) <= SUBHEAD_MAX_WORDS
                   and blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)]
-    regions = body_regions(labelled, blocks) if candidates else ()
+    regions = (finder or RegionFinder(blocks)).body(labelled) if candidates else ()
     out = list(labelled)
     for i in candidates:
         block, lb = blocks[i], labelled[i]
@@ -422,6 +423,34 @@ def body_regions(labelled: list[LabelledBlock],
     return tuple(regions)
 
 
+class RegionFinder:
+    """``main_region`` and ``body_regions`` of one page's blocks, each worked out once per set
+    of content blocks: the assembly steps ask again after every step, and a third of the time
+    no step in between changed which blocks are content (the regions depend on nothing else:
+    texts, paths and sidebars are the blocks')."""
+
+    def __init__(self, blocks: tuple[Block, ...]) -> None:
+        self.blocks = blocks
+        self._main: dict[tuple[int, ...], str | None] = {}
+        self._body: dict[tuple[int, ...], tuple[str, ...]] = {}
+
+    @staticmethod
+    def _key(labelled: list[LabelledBlock]) -> tuple[int, ...]:
+        return tuple(i for i, lb in enumerate(labelled) if lb.label == CONTENT)
+
+    def main(self, labelled: list[LabelledBlock]) -> str | None:
+        key = self._key(labelled)
+        if key not in self._main:
+            self._main[key] = main_region(labelled, self.blocks)
+        return self._main[key]
+
+    def body(self, labelled: list[LabelledBlock]) -> tuple[str, ...]:
+        key = self._key(labelled)
+        if key not in self._body:
+            self._body[key] = body_regions(labelled, self.blocks)
+        return self._body[key]
+
+
 def _region_shaped(blocks: tuple[Block, ...], region: str
                    ) -> tuple[dict[str, list[int]], dict[str, str], set[str]]:
     """The containers with ``region``'s tag path (indices aside) in its part of the page (at
@@ -478,14 +507,15 @@ def _class_key(element: Any) -> str:
 
 
 def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
-                              title_key: str | None = None) -> list[LabelledBlock]:
+                              title_key: str | None = None,
+                              finder: RegionFinder | None = None) -> list[LabelledBlock]:
     """Content far from the article (a teaser, a bio in the sidebar) is navigation unless the
     model is very sure: the article's text sits together in one part of the page. Content
     outside the main region stays when it is the headline or a byline / dateline between the
     headline and the region, or when it runs on from the region in reading order (a last
     paragraph in a sibling element) with little other text in between, or when it is the
     lead (standfirst, summary) between the headline and the region."""
-    regions = body_regions(labelled, blocks)
+    regions = (finder or RegionFinder(blocks)).body(labelled)
     if not regions:
         return labelled
     inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _in_any(lb.path, regions)]
@@ -517,8 +547,8 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
             and lb.score < OUTSIDE_REGION_SCORE else lb for i, lb in enumerate(labelled)]
 
 
-def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
-                              labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _keep_parallel_paragraphs(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                              finder: RegionFinder | None = None) -> list[LabelledBlock]:
     """A paragraph under the content threshold whose tag path, indices aside, is the path of
     the article's own paragraphs in the main region (``.../div[5]/div/p`` beside content at
     ``.../div[7]/div/p``) is content, however unlikely the model found it: many sites wrap
@@ -531,7 +561,7 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...],
                   if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
                   and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)
                   and (lb.label != PAYWALL or lb.scores[CONTENT] >= PARALLEL_PAYWALL_MIN_SCORE)]
-    regions = body_regions(labelled, blocks) if candidates else ()
+    regions = (finder or RegionFinder(blocks)).body(labelled) if candidates else ()
     if not regions:
         return labelled
     region = regions[0]
@@ -564,8 +594,8 @@ def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:
             and not is_inset(block.tag, block.tokens, block.ancestors))
 
 
-def _keep_marked_body(blocks: tuple[Block, ...],
-                      labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _keep_marked_body(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                      finder: RegionFinder | None = None) -> list[LabelledBlock]:
     """A paragraph under the content threshold but inside the main region, in an element the
     page marks up as the article's text (``cues.is_body_marked``), is content from
     ``MARKED_BODY_SCORE``: a short post's one paragraph, a paragraph of unusual shape. Short
@@ -577,7 +607,7 @@ def _keep_marked_body(blocks: tuple[Block, ...],
                   and is_body_marked(block.tokens, block.ancestors)]
     if not candidates:
         return labelled
-    region = main_region(labelled, blocks)
+    region = (finder or RegionFinder(blocks)).main(labelled)
     if region is None:
         return labelled
     out = list(labelled)

@@ -487,6 +487,25 @@ def test_main_region_is_the_container_of_most_content():
     assert main_region([]) is None
 
 
+def test_region_finder_works_out_each_content_set_once(monkeypatch):
+    import classifier.extraction as extraction
+
+    seg, labelled = _label(_page(_story()), {})
+    calls = []
+    real = extraction.body_regions
+    monkeypatch.setattr(extraction, "body_regions",
+                        lambda lbs, blocks: calls.append(1) or real(lbs, blocks))
+    finder = extraction.RegionFinder(seg.blocks)
+    expected = real(labelled, seg.blocks)
+    assert finder.body(labelled) == expected == finder.body(list(labelled))
+    assert finder.main(labelled) == main_region(labelled, seg.blocks)
+    assert len(calls) == 1  # the same content blocks: asked once
+    first = next(i for i, lb in enumerate(labelled) if lb.label == CONTENT)
+    fewer = [replace(lb, label=NAVIGATION) if i == first else lb for i, lb in enumerate(labelled)]
+    finder.body(fewer)
+    assert len(calls) == 2  # another content set: worked out again
+
+
 BIO = [
     "Orla Pemberton has written about Felbridge and the Millbeck valley for twenty years, first "
     "for the weekly paper and now for this site, which she started in 2014.",
