@@ -77,8 +77,8 @@ MODEL_ENV_VAR = "NEWSCRAWL_MODEL"
 MAX_MODEL_BYTES = 50_000_000
 
 # --- assembly ---------------------------------------------------------------------------------
-#: Block paths whose ancestor paths are kept per process (the main region is found up to four
-#: times per page from the same content blocks).
+#: Block paths whose ancestor paths are kept per process (the main region is found again after
+#: each assembly step that changed the content set, mostly from the same content blocks).
 ANCESTOR_PATH_CACHE_ENTRIES = 8_192
 #: Probability of ``content`` from which a block goes into the body (below it the block takes
 #: its most likely other label). Chosen on dragnet / l3s-gn1, never on scrapinghub.

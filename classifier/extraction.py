@@ -207,7 +207,7 @@ def _one_story(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
 
 
 def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
-                   finder: RegionFinder | None = None) -> list[LabelledBlock]:
+                   finder: RegionFinder) -> list[LabelledBlock]:
     """A sub-head (``<h2>`` to ``<h6>``, at most ``SUBHEAD_MAX_WORDS`` words, not mostly a link)
     right between two content paragraphs of the main region is content: the model, reading a
     short line on its own, often takes it for a teaser's or a module's heading."""
@@ -218,7 +218,7 @@ def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                   and blocks[i + 1].tag not in _HEADLINE_TAGS
                   and len(labelled[i].text.split()) <= SUBHEAD_MAX_WORDS
                   and blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)]
-    regions = (finder or RegionFinder(blocks)).body(labelled) if candidates else ()
+    regions = finder.body(labelled) if candidates else ()
     out = list(labelled)
     for i in candidates:
         block, lb = blocks[i], labelled[i]
@@ -341,7 +341,8 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
 @functools.lru_cache(maxsize=ANCESTOR_PATH_CACHE_ENTRIES)
 def _ancestor_paths(path: str) -> tuple[str, ...]:
     """``/html/body/div[2]/p`` -> ``("/html", "/html/body", "/html/body/div[2]")``; cached:
-    every assembly step that finds the main region asks again for the same content blocks."""
+    the main region is found again after each assembly step that changed the content set,
+    mostly from the same content blocks."""
     out = []
     cut = path.find("/", 1)
     while cut > 0:
@@ -507,15 +508,14 @@ def _class_key(element: Any) -> str:
 
 
 def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
-                              title_key: str | None = None,
-                              finder: RegionFinder | None = None) -> list[LabelledBlock]:
+                              title_key: str | None, finder: RegionFinder) -> list[LabelledBlock]:
     """Content far from the article (a teaser, a bio in the sidebar) is navigation unless the
     model is very sure: the article's text sits together in one part of the page. Content
     outside the main region stays when it is the headline or a byline / dateline between the
     headline and the region, or when it runs on from the region in reading order (a last
     paragraph in a sibling element) with little other text in between, or when it is the
     lead (standfirst, summary) between the headline and the region."""
-    regions = (finder or RegionFinder(blocks)).body(labelled)
+    regions = finder.body(labelled)
     if not regions:
         return labelled
     inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _in_any(lb.path, regions)]
@@ -548,7 +548,7 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
 
 
 def _keep_parallel_paragraphs(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
-                              finder: RegionFinder | None = None) -> list[LabelledBlock]:
+                              finder: RegionFinder) -> list[LabelledBlock]:
     """A paragraph under the content threshold whose tag path, indices aside, is the path of
     the article's own paragraphs in the main region (``.../div[5]/div/p`` beside content at
     ``.../div[7]/div/p``) is content, however unlikely the model found it: many sites wrap
@@ -561,7 +561,7 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...], labelled: list[Labelled
                   if lb.label != CONTENT and len(lb.text) >= PARALLEL_MIN_CHARS
                   and block.link_chars < PARALLEL_MAX_LINK_SHARE * len(lb.text)
                   and (lb.label != PAYWALL or lb.scores[CONTENT] >= PARALLEL_PAYWALL_MIN_SCORE)]
-    regions = (finder or RegionFinder(blocks)).body(labelled) if candidates else ()
+    regions = finder.body(labelled) if candidates else ()
     if not regions:
         return labelled
     region = regions[0]
@@ -595,7 +595,7 @@ def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:
 
 
 def _keep_marked_body(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
-                      finder: RegionFinder | None = None) -> list[LabelledBlock]:
+                      finder: RegionFinder) -> list[LabelledBlock]:
     """A paragraph under the content threshold but inside the main region, in an element the
     page marks up as the article's text (``cues.is_body_marked``), is content from
     ``MARKED_BODY_SCORE``: a short post's one paragraph, a paragraph of unusual shape. Short
@@ -607,7 +607,7 @@ def _keep_marked_body(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                   and is_body_marked(block.tokens, block.ancestors)]
     if not candidates:
         return labelled
-    region = (finder or RegionFinder(blocks)).main(labelled)
+    region = finder.main(labelled)
     if region is None:
         return labelled
     out = list(labelled)

@@ -12,6 +12,6 @@ its own parses (listing pages, metadata).
 
 from __future__ import annotations
 
-from classifier import close_open_title, repair_markup, thin_crowded_tags
+from classifier import repair_markup, thin_crowded_tags
 
-__all__ = ["close_open_title", "repair_markup", "thin_crowded_tags"]
+__all__ = ["repair_markup", "thin_crowded_tags"]
