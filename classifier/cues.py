@@ -26,8 +26,8 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked",
-           "is_caption", "is_comments_heading", "is_inset", "is_lead_marked",
+           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked", "is_caption",
+           "is_comments_heading", "is_form_control", "is_inset", "is_lead_marked",
            "is_metadata_line", "is_related_link", "is_site_furniture", "looks_like_code",
            "looks_like_data"]
 
@@ -227,6 +227,18 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
 #: l3s-gn1, fundus and readability: on 4 or more sites each, never around gold text.
 _NOT_CONTENT_TOKENS = frozenset({"nocontent", "no-content", "noindex", "robots-nocontent",
                                  "post-footer", "copyright"})
+
+
+#: Form controls: a browser shows their text as a widget (a drop-down's options, a button's
+#: caption, an input box), never as the article's prose.
+_FORM_CONTROL_TAGS = frozenset({"select", "option", "optgroup", "datalist", "textarea",
+                                "button"})
+
+
+def is_form_control(tag: str, ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is a form control or an option of a drop-down (its nearest ancestors)."""
+    return tag in _FORM_CONTROL_TAGS or any(
+        ancestor in _FORM_CONTROL_TAGS for ancestor, _ in ancestors[:2])
 
 
 def marked_not_content(tokens: tuple[str, ...],
@@ -441,6 +453,20 @@ _SITE_FURNITURE = re.compile(
     rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
 
 
+#: A line of page tools only: "Print article", "Email to a friend", "Printer friendly | Send
+#: this story to a friend" (the words may run together, as in "friendPrinter"), or an image
+#: viewer's prompt.
+_PAGE_TOOLS = re.compile(
+    r"^(?:(?:print(?:er[- ]friendly)?|e-?mail|send|refer|share|save)"
+    r"(?:\s+(?:this|the|an?|to|friends?|article|story|page|version|link|by\s+e-?mail))*"
+    r"[\s|/·•,]*)+$"
+    # and an image viewer's prompt: "Click photo to enlarge", "View larger image"
+    r"|^(?:(?:click|tap)\s+(?:on\s+)?(?:the\s+)?(?:photos?|images?|pictures?|here|thumbnails?)?"
+    r"\s*(?:to\s+)?(?:enlarge|zoom|expand|view\s+(?:larger|full[- ]size))"
+    r"|enlarge\s+(?:this\s+)?(?:image|photo|picture)"
+    r"|view\s+(?:larger|full[- ]size)\s+(?:image|photo|picture))\W*$", re.IGNORECASE)
+
+
 #: A site's prompt to follow it, sign up for its e-mails or send it a tip: a newsletter box or a
 #: trailer under the story, navigation by the taxonomy (chosen on fundus, held out by site).
 _PROMO_LINE = re.compile(
@@ -502,7 +528,7 @@ def is_site_furniture(text: str) -> bool:
     if words > FURNITURE_MAX_WORDS:
         return False
     line = text.strip()
-    if _SITE_FURNITURE.match(line) or (words <= PROMO_MAX_WORDS and (
+    if _SITE_FURNITURE.match(line) or _PAGE_TOOLS.match(line) or (words <= PROMO_MAX_WORDS and (
             _PROMO_LINE.match(line) or _EMBED_PLACEHOLDER.match(line))):
         return True
     # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata

@@ -31,6 +31,7 @@ from classifier.cues import (
     is_body_marked,
     is_caption,
     is_comments_heading,
+    is_form_control,
     is_inset,
     is_metadata_line,
     is_related_link,
@@ -420,6 +421,32 @@ def test_boxes_beside_the_article_are_navigation(box, text):
     assert _labels(article)[text] == NAVIGATION
 
 
+@pytest.mark.parametrize("control", [
+    # a drop-down of business categories right under the story (a 2007 table layout)
+    "<select name='cat'>{}</select>",
+    "<select><optgroup label='Services'>{}</optgroup></select>",
+    "<div class='box'><button type='button'>{}</button></div>",
+    "<form><textarea name='note'>{}</textarea></form>"])
+def test_form_controls_never_join_the_body(control):
+    options = "".join(f"<option>{name}</option>" for name in
+                      ("Accounting", "Air Charter", "Business Loans", "Car Insurance"))
+    box = control.format(options if "option" in control or "optgroup" in control
+                         else "Email this story to a friend who cares about bridges")
+    article = _assemble(_page(_story(), after=box), {})  # the model calls every block content
+    assert article.paragraphs == PARAGRAPHS
+    assert all(label != CONTENT for text, label in _labels(article).items()
+               if text not in PARAGRAPHS and text != "Bridge closure delayed")
+
+
+def test_is_form_control():
+    assert is_form_control("option", (("select", ()),))
+    assert is_form_control("option", (("optgroup", ()), ("select", ("cats",))))
+    assert is_form_control("button", ())
+    assert is_form_control("p", (("button", ()),))
+    assert not is_form_control("p", (("div", ()), ("form", ("search",))))
+    assert not is_form_control("li", (("ul", ()), ("div", ()), ("select", ())))
+
+
 def test_marked_not_content():
     assert marked_not_content((), (("div", ("box", "nocontent")),))
     assert marked_not_content(("post-footer",), ())
@@ -677,7 +704,14 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
     ("This content is not available due to your cookie settings.", True),
     ("Ich bin damit einverstanden, dass mir der Rat mehr Zeit gibt, sagte die Ministerin.",
      False),
-    ("Readers can click to load the council's video of the vote.", False)])
+    ("Readers can click to load the council's video of the vote.", False),
+    # page tools and image-viewer prompts (l3s-gn1's 2008 pages put them beside the story)
+    ("Print article", True), ("Email to a friendPrinter friendly", True),
+    ("Printer friendly page | Send this article to friends by e-mail", True),
+    ("Refer to a friend", True), ("Share", True), ("Click photo to enlarge", True),
+    ("View larger image", True), ("Send in the engineers, the council said.", False),
+    ("Share your pictures of the bridge with us", False),
+    ("Click here to read the council's report", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
