@@ -154,7 +154,11 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _keep_marked_body(seg.blocks, labelled, regions)
     labelled = _keep_subheads(seg.blocks, labelled, regions)
     headline = _headline_index(seg.blocks, labelled, title_key)
-    labelled = _fallback_when_empty(seg.blocks, labelled, headline)
+    rescued = _fallback_when_empty(seg.blocks, labelled, headline)
+    if rescued is not labelled:
+        # the block the fallback chose may be one of many paragraphs, each in its own wrapper
+        labelled = _keep_parallel_paragraphs(seg.blocks, rescued, regions)
+        labelled = _keep_subheads(seg.blocks, labelled, regions)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else meta_title
     body: list[tuple[str, bool]] = []

@@ -777,6 +777,20 @@ def test_fallback_when_only_the_headline_and_byline_are_content():
     assert article.body == post
 
 
+def test_fallback_looks_beside_its_paragraphs_wrapper():
+    """When the model is unsure of the whole article (a site it never saw), the fallback's
+    likeliest paragraph sits in its own wrapper: the paragraphs in the wrappers beside it are
+    the rest of the article, not just that one paragraph."""
+    likeliest = "Engineers say the repairs will take all summer. " + " ".join(PARAGRAPHS[:2])
+    assert len(likeliest) >= PARALLEL_PATH_MIN_CHARS
+    body = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in [likeliest, *PARAGRAPHS])
+    page = _page(f"<h1>Bridge closure delayed</h1><div class='body'>{body}</div>")
+    scores = {"Bridge closure": 0.9, likeliest: 0.55, **dict.fromkeys(PARAGRAPHS, 0.25)}
+    article = _assemble(page, scores, default=0.01)
+    assert article.paragraphs == [likeliest, *PARAGRAPHS]
+    assert article.title == "Bridge closure delayed"
+
+
 def test_fallback_skips_the_sidebar_and_site_furniture():
     caption = "The old toll bridge at Felbridge, closed since March."
     archive = "October 2012 (19)"
