@@ -701,6 +701,11 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
      True),
     ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden.", True),
     ("Link zum Vimeo-Inhalt", True), ("Click to load the Vimeo video", True),
+    ("Externer Inhalt nicht verfügbar", True),
+    ("Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen "
+     "Inhalte und Sozialen Netzwerke.", True),
+    ("Your privacy settings prevent this content from loading.", True),
+    ("Der externe Inhalt war nicht verfügbar, sagte der Sprecher des Rates.", False),
     ("This content is not available due to your cookie settings.", True),
     ("Ich bin damit einverstanden, dass mir der Rat mehr Zeit gibt, sagte die Ministerin.",
      False),
