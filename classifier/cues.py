@@ -26,10 +26,10 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_consent_dialog", "in_sidebar", "is_body_marked", "is_caption",
-           "is_comments_heading", "is_form_control", "is_inset", "is_lead_marked",
-           "is_metadata_line", "is_related_link", "is_site_furniture", "looks_like_code",
-           "looks_like_data"]
+           "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
+           "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
+           "is_lead_marked", "is_metadata_line", "is_related_link", "is_site_furniture",
+           "looks_like_code", "looks_like_data"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -227,6 +227,21 @@ def in_sidebar(ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
 #: l3s-gn1, fundus and readability: on 4 or more sites each, never around gold text.
 _NOT_CONTENT_TOKENS = frozenset({"nocontent", "no-content", "noindex", "robots-nocontent",
                                  "post-footer", "copyright"})
+
+
+#: Class tokens of a social network's embedded post (the markup its embed code ships before
+#: its script turns it into a frame): someone else's words quoted into the page, not the
+#: article's text (fundus, dragnet: mostly left out of the gold).
+_SOCIAL_EMBED_TOKENS = frozenset({
+    "twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "fb-post",
+    "bluesky-embed", "reddit-embed", "threads-embed"})
+
+
+def in_social_embed(tokens: tuple[str, ...],
+                    ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is (inside) an embedded social-network post."""
+    return not _SOCIAL_EMBED_TOKENS.isdisjoint(tokens) or any(
+        not _SOCIAL_EMBED_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
 
 
 #: Form controls: a browser shows their text as a widget (a drop-down's options, a button's

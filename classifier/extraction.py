@@ -52,6 +52,7 @@ from classifier.cues import (
     in_comment_thread,
     in_consent_dialog,
     in_sidebar,
+    in_social_embed,
     is_body_marked,
     is_caption,
     is_comments_heading,
@@ -293,13 +294,15 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
     """A reader's comment, an author's bio box, a consent dialog, site furniture, a form
-    control or leaked script code or data: never the article's text."""
+    control, an embedded social-network post or leaked script code or data: never the
+    article's text."""
     return (in_comment_thread(block.tokens, block.ancestors) or looks_like_code(lb.text)
             or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text)
             or in_bio_box(block.tokens, block.ancestors)
             or in_consent_dialog(block.tokens, block.ancestors)
             or marked_not_content(block.tokens, block.ancestors)
-            or is_form_control(block.tag, block.ancestors))
+            or is_form_control(block.tag, block.ancestors)
+            or in_social_embed(block.tokens, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:

@@ -28,6 +28,7 @@ from classifier.cues import (
     in_bio_box,
     in_consent_dialog,
     in_sidebar,
+    in_social_embed,
     is_body_marked,
     is_caption,
     is_comments_heading,
@@ -436,6 +437,27 @@ def test_form_controls_never_join_the_body(control):
     assert article.paragraphs == PARAGRAPHS
     assert all(label != CONTENT for text, label in _labels(article).items()
                if text not in PARAGRAPHS and text != "Bridge closure delayed")
+
+
+def test_embedded_social_posts_are_not_the_article():
+    tweet = ("Queues at the ferry terminal already back to the car park and it is not even "
+             "seven o'clock pic.twitter.com/abc123")
+    embed = (f"<blockquote class='twitter-tweet'><p lang='en' dir='ltr'>{tweet}</p>"
+             "&mdash; Felbridge Commuter (@felbridgecommute) June 9, 2026</blockquote>")
+    article = _assemble(_page(_story(extra_body=embed)), {})  # the model calls it content
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[tweet] == NAVIGATION
+    # a quotation of the article's own is no embed
+    quote = ("\"We will not reopen the bridge until it is safe,\" the council's chief engineer "
+             "told reporters on Tuesday.")
+    quoted = _assemble(_page(_story(extra_body=f"<blockquote><p>{quote}</p></blockquote>")), {})
+    assert quoted.paragraphs == [*PARAGRAPHS, quote]
+
+
+def test_in_social_embed():
+    assert in_social_embed(("twitter-tweet",), ())
+    assert in_social_embed((), (("blockquote", ("instagram-media",)), ("div", ("body",))))
+    assert not in_social_embed(("pullquote",), (("div", ("twitter", "share")),))
 
 
 def test_is_form_control():
