@@ -29,7 +29,7 @@ __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_b
            "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_site_furniture",
-           "looks_like_code", "looks_like_data"]
+           "looks_like_code", "looks_like_data", "marked_never_article"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -254,6 +254,18 @@ def is_form_control(tag: str, ancestors: tuple[tuple[str, tuple[str, ...]], ...]
     """The block is a form control or an option of a drop-down (its nearest ancestors)."""
     return tag in _FORM_CONTROL_TAGS or any(
         ancestor in _FORM_CONTROL_TAGS for ancestor, _ in ancestors[:2])
+
+
+#: Either of the two token sets above: one scan of the ancestors answers both questions.
+_NEVER_ARTICLE_TOKENS = _SOCIAL_EMBED_TOKENS | _NOT_CONTENT_TOKENS
+
+
+def marked_never_article(tokens: tuple[str, ...],
+                         ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """``marked_not_content`` or ``in_social_embed``, in one scan (it runs on every content
+    block of a page)."""
+    return not _NEVER_ARTICLE_TOKENS.isdisjoint(tokens) or any(
+        not _NEVER_ARTICLE_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
 
 
 def marked_not_content(tokens: tuple[str, ...],

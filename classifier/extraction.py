@@ -52,7 +52,6 @@ from classifier.cues import (
     in_comment_thread,
     in_consent_dialog,
     in_sidebar,
-    in_social_embed,
     is_body_marked,
     is_caption,
     is_comments_heading,
@@ -64,7 +63,7 @@ from classifier.cues import (
     is_site_furniture,
     looks_like_code,
     looks_like_data,
-    marked_not_content,
+    marked_never_article,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -300,9 +299,8 @@ def _never_article(block: Block, lb: LabelledBlock) -> bool:
             or looks_like_data(lb.text, block.tag) or is_site_furniture(lb.text)
             or in_bio_box(block.tokens, block.ancestors)
             or in_consent_dialog(block.tokens, block.ancestors)
-            or marked_not_content(block.tokens, block.ancestors)
-            or is_form_control(block.tag, block.ancestors)
-            or in_social_embed(block.tokens, block.ancestors))
+            or marked_never_article(block.tokens, block.ancestors)
+            or is_form_control(block.tag, block.ancestors))
 
 
 def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
