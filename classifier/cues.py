@@ -524,6 +524,10 @@ _EMBED_PLACEHOLDER = re.compile(
     r"|link\s+zum\s+[\w-]+-inhalt$|externer\s+inhalt(?:\s+nicht\s+verfügbar)?$"
     r"|empfohlener\s+externer\s+inhalt$"
     r"|(?:deine|ihre)\s+privatsphäre-einstellungen\s+verhindern\b"
+    # a video player's messages, and a label for screen readers
+    r"|(?:we\s+apologi[sz]e,?\s+but\s+)?this\s+video\s+has\s+failed\s+to\s+load\b"
+    r"|try\s+refreshing\s+your\s+browser\b|back\s+to\s+video$|article\s+content$"
+    r"|your\s+browser\s+does\s+not\s+support\s+(?:the\s+)?(?:video|audio|html5)\b"
     r"|your\s+(?:privacy|cookie|consent)\s+(?:settings|preferences|choices)\s+"
     r"(?:prevent|block|do\s+not\s+allow)\b"
     r"|(?:click|tap)\s+(?:here\s+)?to\s+(?:load|show|display)\s+(?:the\s+)?(?:external\s+"

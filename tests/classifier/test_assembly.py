@@ -742,6 +742,10 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
     ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden.", True),
     ("Link zum Vimeo-Inhalt", True), ("Click to load the Vimeo video", True),
     ("Externer Inhalt nicht verfügbar", True),
+    ("We apologize, but this video has failed to load.", True),
+    ("Try refreshing your browser, or tap here to see other videos from our team.", True),
+    ("Your browser does not support the video tag.", True), ("Article content", True),
+    ("The council's video of the vote has failed to load for many residents.", False),
     ("Deine Privatsphäre-Einstellungen verhindern das Laden und Anzeigen aller externen "
      "Inhalte und Sozialen Netzwerke.", True),
     ("Your privacy settings prevent this content from loading.", True),
