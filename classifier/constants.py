@@ -104,6 +104,12 @@ SPLIT_BODY_LEVELS = 2
 #: ... and follows the body after at most this many characters of other text (ad slots, an
 #: offer between the two halves).
 SPLIT_BODY_GAP_CHARS = 1000
+#: A slideshow embedded in the story (its slides numbered "3/50 ..." or "3 of 12") has at
+#: least SLIDESHOW_MIN_SLIDES numbered slides of one count; its slides are navigation when
+#: the rest of the content holds at least SLIDESHOW_MIN_ARTICLE_CHARS (a gallery page whose
+#: slides are its text keeps them).
+SLIDESHOW_MIN_SLIDES = 3
+SLIDESHOW_MIN_ARTICLE_CHARS = 1000
 #: A list of at least LIST_MAJORITY_MIN_ITEMS items of which at most this share are content
 #: is not content: those items take the label most of the others have (a paywall's list of
 #: benefits, a teaser list; chosen on fundus / readability held out by site).

@@ -40,6 +40,8 @@ from classifier.constants import (
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SLIDESHOW_MIN_ARTICLE_CHARS,
+    SLIDESHOW_MIN_SLIDES,
     SPLIT_BODY_GAP_CHARS,
     SPLIT_BODY_LEVELS,
     SUBHEAD_MAX_WORDS,
@@ -145,6 +147,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     meta_title = page_title(seg)
     title_key = _text_key(meta_title) if meta_title else None
     labelled = _one_story(seg.blocks, labelled, title_key)
+    labelled = _drop_slideshows(seg.blocks, labelled)
     regions = RegionFinder(seg.blocks)
     labelled = _keep_parallel_paragraphs(seg.blocks, labelled, regions)
     labelled = _list_majority(seg.blocks, labelled)
@@ -209,6 +212,37 @@ def _one_story(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
     others = tuple(r for r in with_content if r != chosen)
     return [_as_navigation(lb) if lb.label == CONTENT and _in_any(lb.path, others) else lb
             for lb in labelled]
+
+
+#: A slide's counter at the start of its caption or heading: "3/50 ...", "3 of 12" (not a
+#: date such as "10/28/12").
+_SLIDE_COUNTER = re.compile(r"(\d{1,3})\s*(?:/|of)\s*(\d{1,3})(?![/\d])")
+
+
+def _drop_slideshows(blocks: tuple[Block, ...],
+                     labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A slideshow set into the story ("1/50 United goin down", "2/50 ...": another desk's
+    pictures of the week) is not the article, however article-like its captions; the model
+    judges each slide on its own and can let fifty of them outweigh the story. A slide is the
+    counter's block and the blocks beside it in its element (``SLIDESHOW_MIN_SLIDES``)."""
+    slides: dict[int, dict[int, int]] = {}  # count -> number -> the slide's container
+    for block in blocks:
+        if block.text[:1].isdigit() and (found := _SLIDE_COUNTER.match(block.text)):
+            number, count = int(found[1]), int(found[2])
+            if 1 <= number <= count:
+                slides.setdefault(count, {})[number] = block.container
+    shows = {container for numbered in slides.values() if len(numbered) >= SLIDESHOW_MIN_SLIDES
+             for container in numbered.values()}
+    if not shows:
+        return labelled
+    in_show = [lb.label == CONTENT and block.container in shows
+               for block, lb in zip(blocks, labelled, strict=True)]
+    rest = sum(len(lb.text) for lb, show in zip(labelled, in_show, strict=True)
+               if lb.label == CONTENT and not show)
+    if rest < SLIDESHOW_MIN_ARTICLE_CHARS:
+        return labelled
+    return [_as_navigation(lb) if show else lb
+            for lb, show in zip(labelled, in_show, strict=True)]
 
 
 def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],

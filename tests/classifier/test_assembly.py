@@ -19,6 +19,7 @@ from classifier.constants import (
     PARALLEL_PATH_MIN_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SLIDESHOW_MIN_ARTICLE_CHARS,
     SPLIT_BODY_GAP_CHARS,
     SUBHEAD_MAX_WORDS,
 )
@@ -469,6 +470,38 @@ def test_in_social_embed():
     assert in_social_embed(("twitter-tweet",), ())
     assert in_social_embed((), (("blockquote", ("instagram-media",)), ("div", ("body",))))
     assert not in_social_embed(("pullquote",), (("div", ("twitter", "share")),))
+
+
+SLIDES = [("Tidal gates shut for winter", "The Felbridge tidal gates closed on Monday for the "
+            "winter, two weeks earlier than last year because of the forecast storms."),
+           ("Ferry fares frozen", "The Quay Street ferry will keep its fares at last year's "
+                                  "level until April, its operator said on Friday afternoon."),
+           ("New lifeboat named", "Saltmarsh lifeboat station has named its new boat after "
+                                  "the volunteer who served the crew for forty-one years.")]
+
+
+def _slideshow(count: int) -> str:
+    items = "".join(f"<li><h2>{k}/{count} {title}</h2><p>{caption}</p></li>"
+                    for k, (title, caption) in enumerate(SLIDES, start=1))
+    return f"<div class='gallery'><ul>{items}</ul></div>"
+
+
+def test_a_slideshow_set_into_the_story_is_not_the_article():
+    """Another desk's pictures of the week, numbered "1/12 ...", inside the article's
+    container: the model calls every slide content (as it may), the slides go."""
+    more = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    assert sum(map(len, PARAGRAPHS)) * 2 >= SLIDESHOW_MIN_ARTICLE_CHARS
+    article = _assemble(_page(_story(extra_body=more + _slideshow(12))), {})
+    assert article.paragraphs == PARAGRAPHS * 2
+    assert _labels(article)[SLIDES[0][1]] == NAVIGATION
+    # a gallery page, whose slides are its text, keeps them
+    gallery = _assemble(_page(_story(extra_body=_slideshow(3)).replace(
+        "".join(f"<p>{p}</p>" for p in PARAGRAPHS), f"<p>{PARAGRAPHS[0]}</p>")), {})
+    assert SLIDES[0][1] in gallery.paragraphs
+    # dates are no slide counters
+    dated = _slideshow(12).replace("/12 ", "/10/26 ")
+    kept = _assemble(_page(_story(extra_body=more + dated)), {})
+    assert SLIDES[0][1] in kept.paragraphs
 
 
 def test_is_form_control():
