@@ -500,9 +500,8 @@ _PROMO_LINE = re.compile(
     r"^(?:(?:follow|like|join)\s+(?:us|@?[\w.'’-]+(?:\s+[\w.'’-]+){0,3})\s+on\s+"
     r"(?:twitter|x|facebook|instagram|google\s+news|whatsapp|telegram|tiktok|youtube|linkedin"
     r"|threads|bluesky|flipboard)\b"
-    r"|(?:[\w’' ]{1,30}:\s+)?(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?"
-    r"|e-?mails?|alerts?|inbox|bulletins?)\b"
-    r"|.{0,120}?\b(?:delivered|sent|straight)\s+(?:directly\s+)?to\s+your\s+inbox\b"
+    r"|(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?|inbox"
+    r"|bulletins?)\b"
     r"|by\s+(?:providing|entering|submitting)\s+your\s+e-?mail\b"
     r"|by\s+(?:signing\s+up|subscribing)\b.{0,80}?\b(?:agree|accept|consent)\b"
     r"|get\s+(?:our|the)\b.{0,60}?\b(?:newsletters?|e-?mails?|alerts?)\b"
@@ -512,6 +511,24 @@ _PROMO_LINE = re.compile(
     r"|(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:story|news\s+tip|tip)\b"
     r"|get\s+in\s+touch\s+with\s+our\s+(?:news\s+)?team\b|fehler\s+gefunden\b)",
     re.IGNORECASE)
+
+
+#: The same prompts with a name before them ("Ground Game: Sign up for ..."), and "... delivered
+#: to your inbox" anywhere in the line: tried only when a cheap look finds the colon or the
+#: word (an unanchored scan of every content paragraph would cost more than all the others).
+_NAMED_PROMO = re.compile(
+    r"[\w’' ]{1,30}:\s+(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?"
+    r"|alerts?|inbox|bulletins?)\b", re.IGNORECASE)
+_TO_YOUR_INBOX = re.compile(r"\b(?:delivered|sent|straight)\s+(?:directly\s+)?to\s+your\s+inbox\b",
+                            re.IGNORECASE)
+_NAME_COLON_CHARS = 32
+
+
+def _is_promo_line(line: str) -> bool:
+    """A site's prompt to follow it, sign up or send a tip (``_PROMO_LINE`` and the two above)."""
+    return bool(_PROMO_LINE.match(line)
+                or (line.find(":", 1, _NAME_COLON_CHARS) > 0 and _NAMED_PROMO.match(line))
+                or ("inbox" in line.lower() and _TO_YOUR_INBOX.search(line)))
 
 
 #: The placeholder of a third-party embed (video, post, map) held back until the reader
@@ -567,7 +584,7 @@ def is_site_furniture(text: str) -> bool:
         return False
     line = text.strip()
     if _SITE_FURNITURE.match(line) or _PAGE_TOOLS.match(line) or (words <= PROMO_MAX_WORDS and (
-            _PROMO_LINE.match(line) or _EMBED_PLACEHOLDER.match(line))):
+            _is_promo_line(line) or _EMBED_PLACEHOLDER.match(line))):
         return True
     # a photo credit ("Photo: Jane Doe ©", "© Getty Images") is the article's metadata
     return (words >= RIGHTS_NOTICE_MIN_WORDS and _may_hold_rights_notice(text)
