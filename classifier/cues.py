@@ -237,11 +237,17 @@ _SOCIAL_EMBED_TOKENS = frozenset({
     "bluesky-embed", "reddit-embed", "threads-embed"})
 
 
+def _carries(marks: frozenset[str], tokens: tuple[str, ...],
+             ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or one of its ancestors has one of the class / id tokens ``marks``."""
+    return not marks.isdisjoint(tokens) or any(
+        not marks.isdisjoint(element_tokens) for _, element_tokens in ancestors)
+
+
 def in_social_embed(tokens: tuple[str, ...],
                     ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """The block is (inside) an embedded social-network post."""
-    return not _SOCIAL_EMBED_TOKENS.isdisjoint(tokens) or any(
-        not _SOCIAL_EMBED_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
+    return _carries(_SOCIAL_EMBED_TOKENS, tokens, ancestors)
 
 
 #: Form controls: a browser shows their text as a widget (a drop-down's options, a button's
@@ -264,15 +270,13 @@ def marked_never_article(tokens: tuple[str, ...],
                          ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """``marked_not_content`` or ``in_social_embed``, in one scan (it runs on every content
     block of a page)."""
-    return not _NEVER_ARTICLE_TOKENS.isdisjoint(tokens) or any(
-        not _NEVER_ARTICLE_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
+    return _carries(_NEVER_ARTICLE_TOKENS, tokens, ancestors)
 
 
 def marked_not_content(tokens: tuple[str, ...],
                        ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """The block or an ancestor carries a class that marks it as not the article's text."""
-    return not _NOT_CONTENT_TOKENS.isdisjoint(tokens) or any(
-        not _NOT_CONTENT_TOKENS.isdisjoint(element_tokens) for _, element_tokens in ancestors)
+    return _carries(_NOT_CONTENT_TOKENS, tokens, ancestors)
 
 
 #: Class / id tokens of an author's bio box ("author-bio", "authorbio", "bio", "biography";
@@ -494,14 +498,16 @@ _PAGE_TOOLS = re.compile(
     r"|view\s+(?:larger|full[- ]size)\s+(?:image|photo|picture))\W*$", re.IGNORECASE)
 
 
+#: "Sign up for our daily newsletter", "Subscribe to breaking news alerts".
+_SIGN_UP = (r"(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?"
+            r"|inbox|bulletins?)\b")
 #: A site's prompt to follow it, sign up for its e-mails or send it a tip: a newsletter box or a
 #: trailer under the story, navigation by the taxonomy (chosen on fundus, held out by site).
 _PROMO_LINE = re.compile(
     r"^(?:(?:follow|like|join)\s+(?:us|@?[\w.'’-]+(?:\s+[\w.'’-]+){0,3})\s+on\s+"
     r"(?:twitter|x|facebook|instagram|google\s+news|whatsapp|telegram|tiktok|youtube|linkedin"
     r"|threads|bluesky|flipboard)\b"
-    r"|(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?|inbox"
-    r"|bulletins?)\b"
+    rf"|{_SIGN_UP}"
     r"|by\s+(?:providing|entering|submitting)\s+your\s+e-?mail\b"
     r"|by\s+(?:signing\s+up|subscribing)\b.{0,80}?\b(?:agree|accept|consent)\b"
     r"|get\s+(?:our|the)\b.{0,60}?\b(?:newsletters?|e-?mails?|alerts?)\b"
@@ -516,9 +522,7 @@ _PROMO_LINE = re.compile(
 #: The same prompts with a name before them ("Ground Game: Sign up for ..."), and "... delivered
 #: to your inbox" anywhere in the line: tried only when a cheap look finds the colon or the
 #: word (an unanchored scan of every content paragraph would cost more than all the others).
-_NAMED_PROMO = re.compile(
-    r"[\w’' ]{1,30}:\s+(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?"
-    r"|alerts?|inbox|bulletins?)\b", re.IGNORECASE)
+_NAMED_PROMO = re.compile(rf"[\w’' ]{{1,30}}:\s+{_SIGN_UP}", re.IGNORECASE)
 _TO_YOUR_INBOX = re.compile(r"\b(?:delivered|sent|straight)\s+(?:directly\s+)?to\s+your\s+inbox\b",
                             re.IGNORECASE)
 _NAME_COLON_CHARS = 32
