@@ -27,10 +27,37 @@ cdef packed struct Node:
     cnp.int32_t child    # the left child; the right one is child + 1; a leaf's is itself
 
 
-cdef inline intp _step(const Node* nodes, const double* row, intp at) noexcept nogil:
+cdef inline intp _step(const Node* nodes, const double* row, intp at,
+                       bint missing) noexcept nogil:
     cdef const Node* node = nodes + at
     cdef double x = row[node.feature >> 1]
-    return node.child + ((x > node.threshold) | ((x != x) & (node.feature & 1)))
+    if missing:
+        return node.child + ((x > node.threshold) | ((x != x) & (node.feature & 1)))
+    return node.child + (x > node.threshold)
+
+
+cdef inline void _walk_lanes(const Node* nodes, const double* row, intp* at, Py_ssize_t depth,
+                             bint missing) noexcept nogil:
+    """``LANES`` trees walked ``depth`` steps side by side; inlined with ``missing`` known,
+    so the rows without a missing value (all of them, in practice) skip its test."""
+    cdef Py_ssize_t s
+    for s in range(depth):  # a shallower tree idles at its leaf
+        at[0] = _step(nodes, row, at[0], missing)
+        at[1] = _step(nodes, row, at[1], missing)
+        at[2] = _step(nodes, row, at[2], missing)
+        at[3] = _step(nodes, row, at[3], missing)
+        at[4] = _step(nodes, row, at[4], missing)
+        at[5] = _step(nodes, row, at[5], missing)
+        at[6] = _step(nodes, row, at[6], missing)
+        at[7] = _step(nodes, row, at[7], missing)
+
+
+cdef inline bint _has_missing(const double* row, Py_ssize_t width) noexcept nogil:
+    cdef Py_ssize_t c
+    for c in range(width):
+        if row[c] != row[c]:
+            return True
+    return False
 
 
 def raw_predict(const double[:, ::1] X, const Node[::1] nodes, const double[::1] value,
@@ -45,13 +72,15 @@ def raw_predict(const double[:, ::1] X, const Node[::1] nodes, const double[::1]
         out_array[:] = np.asarray(baseline)
         return out_array
     cdef double[:, ::1] out = out_array
-    cdef Py_ssize_t r, k, t, s, j, depth
+    cdef Py_ssize_t r, k, t, s, j, depth, width = X.shape[1]
+    cdef bint missing
     cdef intp at[LANES]
     cdef const Node* tree_nodes = &nodes[0]
     cdef const double* row
     with nogil:
         for r in range(n):
             row = &X[r, 0]
+            missing = _has_missing(row, width)
             for k in range(n_out):
                 out[r, k] = baseline[k]
             t = 0
@@ -61,22 +90,18 @@ def raw_predict(const double[:, ::1] X, const Node[::1] nodes, const double[::1]
                     at[j] = roots[t + j]
                     if steps[t + j] > depth:
                         depth = steps[t + j]
-                for s in range(depth):  # a shallower tree idles at its leaf
-                    at[0] = _step(tree_nodes, row, at[0])
-                    at[1] = _step(tree_nodes, row, at[1])
-                    at[2] = _step(tree_nodes, row, at[2])
-                    at[3] = _step(tree_nodes, row, at[3])
-                    at[4] = _step(tree_nodes, row, at[4])
-                    at[5] = _step(tree_nodes, row, at[5])
-                    at[6] = _step(tree_nodes, row, at[6])
-                    at[7] = _step(tree_nodes, row, at[7])
+                # two inlined copies: the test for a missing value costs a third of the time
+                if missing:
+                    _walk_lanes(tree_nodes, row, at, depth, True)
+                else:
+                    _walk_lanes(tree_nodes, row, at, depth, False)
                 for j in range(LANES):
                     out[r, column[t + j]] += value[at[j]]
                 t += LANES
             while t < n_trees:
                 at[0] = roots[t]
                 for s in range(steps[t]):
-                    at[0] = _step(tree_nodes, row, at[0])
+                    at[0] = _step(tree_nodes, row, at[0], missing)
                 out[r, column[t]] += value[at[0]]
                 t += 1
     return out_array

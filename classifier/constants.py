@@ -80,6 +80,8 @@ MAX_MODEL_BYTES = 50_000_000
 #: Block paths whose ancestor paths are kept per process (the main region is found again after
 #: each assembly step that changed the content set, mostly from the same content blocks).
 ANCESTOR_PATH_CACHE_ENTRIES = 8_192
+#: Region tuples whose path prefixes are kept per process (a page asks about a few, often).
+REGION_CACHE_ENTRIES = 256
 #: Probability of ``content`` from which a block goes into the body (below it the block takes
 #: its most likely other label). Chosen on dragnet / l3s-gn1, never on scrapinghub.
 CONTENT_THRESHOLD = 0.65

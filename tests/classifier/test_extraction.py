@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from classifier import Article, extract
 from classifier.constants import WARN_EMPTY, WARN_MODEL_ERROR
+from classifier.types import LabelledBlock, new_labelled_block
 from tests.classifier.conftest import training_page
 
 
@@ -106,3 +108,15 @@ def test_comment_thread_is_never_body(tiny_model):
     body_class = extract(html.replace("<body>", '<body class="single comments-open">')
                          .replace(comment, ""), model=tiny_model)
     assert "Paragraph 0" in body_class.body
+
+
+def test_labelled_blocks_made_fast_are_the_dataclass_own():
+    """label_blocks makes its blocks without the dataclass's __init__: the same values, as
+    frozen and equal as ever."""
+    fields = ("Text", "content", 0.75, "/html/body/p", "p", {"content": 0.75})
+    fast, plain = new_labelled_block(*fields), LabelledBlock(*fields)
+    assert fast == plain and repr(fast) == repr(plain) and type(fast) is LabelledBlock
+    assert dataclasses.astuple(fast) == dataclasses.astuple(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.label = "ad"  # type: ignore[misc]
+    assert dataclasses.replace(fast, label="ad").label == "ad"

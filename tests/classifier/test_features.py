@@ -12,11 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.blocktext import (
+    _ANYWHERE,
+    _BLOCK_START,
+    _WORD_START,
     BlockPatterns,
     CharTable,
     JoinedTexts,
     SpanHashes,
     anchor_at_blocks,
+    literal_heads,
     loosen,
     text_hash,
 )
@@ -50,13 +54,34 @@ def _alone(texts: list[str]) -> list[str]:
     return [t.replace("\x00", "\x01") for t in texts]
 
 
+#: The phrase cues found by the loosened regex instead of their literal heads.
+_PHRASES_BY_REGEX = BlockPatterns(_PHRASE_SEARCH.alone, fast=loosen(_PHRASE_SEARCH.alone))
+
+
 @settings(max_examples=300, deadline=None)
 @given(_TEXTS)
 def test_pattern_hits_equal_searching_each_block(texts):
     joined = JoinedTexts(texts)
-    for patterns in (_PHRASE_SEARCH, _PRICE_SEARCH, _DATE_SEARCH):
+    assert _PHRASE_SEARCH.heads is not None and _PHRASES_BY_REGEX.heads is None
+    for patterns in (_PHRASE_SEARCH, _PHRASES_BY_REGEX, _PRICE_SEARCH, _DATE_SEARCH):
         expected = [[bool(p.search(t)) for p in patterns.alone] for t in _alone(texts)]
         assert joined.hits(patterns).tolist() == expected
+
+
+def test_literal_heads_say_where_a_match_can_start():
+    pattern = re.compile(r"\bad\b|^(?:by|von)\s+\S|sub(?:scribe|scription)|articles? left"
+                         r"|\b©|\.com")
+    assert literal_heads(pattern) == [
+        ("ad", _WORD_START), ("by", _BLOCK_START), ("von", _BLOCK_START), ("sub", _ANYWHERE),
+        ("article", _ANYWHERE), ("©", _ANYWHERE), (".com", _ANYWHERE)]
+    # no literal to start with, or flags that change what a literal matches: no heads
+    assert literal_heads(re.compile(r"ad|[ab]c")) is None
+    assert literal_heads(re.compile("ad", re.IGNORECASE)) is None
+    assert BlockPatterns([re.compile(r"ad|[ab]c")]).heads is None
+    joined = JoinedTexts(["bad ads", "read\x00", "by ad", "x by me", "dad_ad"])
+    found = joined.hits(BlockPatterns([re.compile(r"\bad"), re.compile(r"^by ")]))
+    assert found.tolist() == [[True, False], [False, False], [True, True], [False, False],
+                              [False, False]]
 
 
 @settings(max_examples=200, deadline=None)

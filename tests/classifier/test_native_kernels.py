@@ -144,6 +144,8 @@ def _booster(n_classes: int, seed: int = 0) -> tuple[HistGradientBoostingClassif
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(600, 12))
     X[rng.random(X.shape) < 0.05] = np.nan  # missing values go where each split sends them
+    # rows with and without a missing value take different walks in C
+    assert 0 < np.isnan(X).any(axis=1).sum() < X.shape[0]
     y = (X[:, 0] > 0).astype(int) + (np.nan_to_num(X[:, 1]) > 0.5).astype(int)
     y = np.minimum(y, n_classes - 1)
     booster = HistGradientBoostingClassifier(max_iter=15, max_depth=6, random_state=seed)
