@@ -11,6 +11,7 @@ the same output on real and generated pages. The walk mirrors ``_Walker`` step f
 change to one must be made to the other.
 """
 
+cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.string cimport strcmp
 from lxml.includes.etreepublic cimport (
@@ -89,14 +90,19 @@ def usable(start):
     return dtd is NULL or dtd.attributes is NULL
 
 
+@cython.no_gc
 cdef class Frame:
-    """``segmentation._Frame`` with C fields; ``element`` is made on demand."""
+    """``segmentation._Frame`` with C fields; ``element`` is made on demand. Frames point
+    only up the tree (``parent``, the ``block`` frame of an inline element; a block frame
+    is marked ``is_block`` rather than pointing at itself): they never form a cycle, so the
+    cyclic GC need not track the thousands a page makes."""
     cdef xmlNode* c_node
     cdef _Document doc
     cdef public str tag
     cdef public object raw_tag
     cdef public Frame parent
     cdef public Frame block
+    cdef public bint is_block
     cdef public Py_ssize_t serial, occurrence, depth, emitted
     cdef public dict child_counts
     cdef public object tokens, chain, lineage, path
@@ -124,12 +130,17 @@ cdef inline Frame new_frame(xmlNode* c_node, _Document doc, str tag, object raw_
     f.depth = depth
     f.link = link
     if block is None:
-        f.block = f
+        f.is_block = True
         f.parts = []
         f.emitted = 0
     else:
         f.block = block
     return f
+
+
+cdef inline Frame block_of(Frame frame):
+    """The frame whose block ``frame``'s text goes to: itself, or its block ancestor."""
+    return frame if frame.is_block else frame.block
 
 
 cdef inline void count_text(Frame block, str text, bint link):
@@ -350,12 +361,11 @@ cdef class Walker:
                     return self.close(top, False)
                 done = top
                 top = done.parent
-                if done.block is done:
+                if done.is_block:
                     parts = done.parts
                     if parts and not (len(parts) == 1 and (<str>parts[0]).isspace()):
                         self.flush(done)
-                    done.block = None  # no self-reference: frames go without the cyclic GC
-                block = top.block
+                block = block_of(top)
                 link, depth, counts = top.link, top.depth, top.child_counts
                 tail = tailOf(done.c_node)
                 if tail:
@@ -367,9 +377,8 @@ cdef class Walker:
     cdef bint close(self, Frame top, bint stopped):
         cdef Frame frame = top
         while frame is not None:
-            if frame.block is frame:
+            if frame.is_block:
                 self.flush(frame)
-                frame.block = None
             frame = frame.parent
         return stopped
 

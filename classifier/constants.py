@@ -53,6 +53,10 @@ TOKEN_HASH_BUCKETS = 128
 ANCESTOR_TOKEN_LEVELS = 6
 #: Neighbouring blocks (each side) whose features are copied into a block's vector.
 NEIGHBOUR_WINDOW = 2
+#: Element serial numbers below ``DENSE_GROUPS_PER_ROW`` x rows + ``DENSE_GROUPS_MIN`` are
+#: their own group numbers (``features.groups_of``): counting bins beats sorting up to there.
+DENSE_GROUPS_PER_ROW = 32
+DENSE_GROUPS_MIN = 4_096
 
 # --- training ---------------------------------------------------------------------------------
 #: Weight of a hand-labelled fixture page's blocks relative to a weak-labelled corpus page's.

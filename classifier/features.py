@@ -31,6 +31,8 @@ from classifier.blocktext import (
 )
 from classifier.constants import (
     ANCESTOR_TOKEN_LEVELS,
+    DENSE_GROUPS_MIN,
+    DENSE_GROUPS_PER_ROW,
     NEIGHBOUR_WINDOW,
     TOKEN_HASH_BUCKETS,
 )
@@ -42,7 +44,7 @@ from classifier.cues import (
 )
 from classifier.segmentation import Block, Segmentation
 
-__all__ = ["FEATURE_VERSION", "PageFeatures", "feature_names", "page_features"]
+__all__ = ["FEATURE_VERSION", "PageFeatures", "feature_names", "groups_of", "page_features"]
 
 #: Bump when the meaning of a column changes (recorded in the model sidecar).
 FEATURE_VERSION = 1
@@ -70,10 +72,10 @@ _WORD_BIT, _UPPER_BIT, _DIGIT_BIT, _PUNCT_BIT, _COMMA_BIT, _PIPE_BIT, _QUOTE_BIT
 _WORDS_COLUMN = 7  # CharTable.class_counts: runs of word characters
 #: Faster patterns that match wherever the exact ones do (candidates, then checked): each
 #: starts with one character class, so the regex engine skips ahead to the next candidate.
-_PRICE_FAST = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])|(?:[.,]\d\d)?\s?[€$£eEuUrR])")
-_DATE_FAST = re.compile(r"\d(?:(?<=[12])[09]\d\d|\d?[./:])")
-_PRICE_SEARCH = BlockPatterns([_PRICE], fast=_PRICE_FAST)
-_DATE_SEARCH = BlockPatterns([_DATE], fast=_DATE_FAST)
+#: Prices and dates in one scan: both start at a digit (or a currency sign).
+_NUMBER_FAST = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])|(?:[.,]\d\d)?\s?[€$£eEuUrR]"  # price
+                          r"|(?<=[12])[09]\d\d|(?<=\d)\d?[./:])")  # date
+_NUMBER_SEARCH = BlockPatterns([_PRICE, _DATE], fast=_NUMBER_FAST)
 _PHRASE_SEARCH = BlockPatterns([p for _, p in PHRASE_CUES])
 #: Characters of a block searched for phrase cues (notices and labels are short).
 _CUE_CHARS = 400
@@ -274,7 +276,7 @@ def page_features(seg: Segmentation) -> PageFeatures:
     B[26] = np.log1p(total_chars - offset - chars)
     text_counts = Counter(texts)
     B[29] = np.log(np.array([text_counts[t] for t in texts], dtype=np.float64))
-    _, inverse, counts = np.unique(containers, return_inverse=True, return_counts=True)
+    inverse, counts = groups_of(containers)
     container_chars = np.bincount(inverse, weights=chars)
     container_links = np.bincount(inverse, weights=link_chars)
     B[30] = np.log1p(counts[inverse])
@@ -345,8 +347,7 @@ def _text_columns(B: np.ndarray, joined: JoinedTexts, chars: np.ndarray,
     B[9] = [t[:1].isupper() for t in texts]
     stop = _member(word_hashes, _STOPWORD_HASHES).astype(np.float64)
     B[15] = np.where(has_words, np.bincount(owner, stop, n) / some_words, 0.0)
-    B[16] = joined.hits(_PRICE_SEARCH)[:, 0]
-    B[17] = joined.hits(_DATE_SEARCH)[:, 0]
+    B[16:18] = joined.hits(_NUMBER_SEARCH).T  # price, date
     B[18] = counts[:, _PIPE_BIT] > 0
     B[19] = counts[:, _QUOTE_BIT] > 0
     if title_words:
@@ -358,6 +359,19 @@ def _text_columns(B: np.ndarray, joined: JoinedTexts, chars: np.ndarray,
     cues = JoinedTexts([text[:_CUE_CHARS] for text in lows])
     B[_PHRASE_BASE:_PHRASE_BASE + len(PHRASE_CUES)] = cues.hits(_PHRASE_SEARCH).T
     return n_words
+
+
+def groups_of(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the number of its group (rows with equal ``keys`` share one), and per group
+    number its rows: ``np.unique(keys, return_inverse=True, return_counts=True)`` up to the
+    numbering (empty groups may lie between). Element serial numbers (small, none below -1)
+    are their own group numbers, counted by ``bincount`` without a sort."""
+    n = keys.shape[0]
+    if n and keys.min() >= -1 and keys.max() < DENSE_GROUPS_PER_ROW * n + DENSE_GROUPS_MIN:
+        inverse = keys + 1
+        return inverse, np.bincount(inverse)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return inverse, counts
 
 
 def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ from classifier.constants import (
     MAX_MODEL_BYTES,
     MODEL_ENV_VAR,
 )
-from classifier.features import FEATURE_VERSION, PageFeatures
+from classifier.features import FEATURE_VERSION, PageFeatures, groups_of
 from classifier.kernels import load_kernel
 from classifier.types import LABELS
 
@@ -574,7 +574,7 @@ def _group_mean(keys: np.ndarray, weighted: np.ndarray, weights: np.ndarray,
                 out: np.ndarray) -> None:
     """Into ``out``: per row, the weighted mean of ``weighted`` over the rows sharing its
     key, then log(1 + how many rows share it)."""
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    inverse, counts = groups_of(keys)
     groups = counts.shape[0]
     # bincount adds in row order, as a running sum would: the same sums to the last bit.
     totals = np.maximum(np.bincount(inverse, weights, groups), 1e-6)

@@ -25,9 +25,8 @@ from classifier.blocktext import (
     text_hash,
 )
 from classifier.features import (
-    _DATE_SEARCH,
+    _NUMBER_SEARCH,
     _PHRASE_SEARCH,
-    _PRICE_SEARCH,
     _SENTENCE_END,
     _SENTENCE_END_JOINED,
     page_features,
@@ -63,7 +62,7 @@ _PHRASES_BY_REGEX = BlockPatterns(_PHRASE_SEARCH.alone, fast=loosen(_PHRASE_SEAR
 def test_pattern_hits_equal_searching_each_block(texts):
     joined = JoinedTexts(texts)
     assert _PHRASE_SEARCH.heads is not None and _PHRASES_BY_REGEX.heads is None
-    for patterns in (_PHRASE_SEARCH, _PHRASES_BY_REGEX, _PRICE_SEARCH, _DATE_SEARCH):
+    for patterns in (_PHRASE_SEARCH, _PHRASES_BY_REGEX, _NUMBER_SEARCH):
         expected = [[bool(p.search(t)) for p in patterns.alone] for t in _alone(texts)]
         assert joined.hits(patterns).tolist() == expected
 
