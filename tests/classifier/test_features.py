@@ -27,6 +27,7 @@ from classifier.blocktext import (
 from classifier.features import (
     _NUMBER_SEARCH,
     _PHRASE_SEARCH,
+    groups_of,
     _SENTENCE_END,
     _SENTENCE_END_JOINED,
     page_features,
@@ -65,6 +66,15 @@ def test_pattern_hits_equal_searching_each_block(texts):
     for patterns in (_PHRASE_SEARCH, _PHRASES_BY_REGEX, _NUMBER_SEARCH):
         expected = [[bool(p.search(t)) for p in patterns.alone] for t in _alone(texts)]
         assert joined.hits(patterns).tolist() == expected
+
+
+@pytest.mark.parametrize("keys", [[5, -1, 5, 7, 0, -1], [10**9, 3, 10**9], [-7, 2, -7], [4]])
+def test_groups_of_group_equal_keys_as_unique_does(keys):
+    """Serial numbers count as their own groups (bincount); far apart or below -1, np.unique
+    numbers them: either way, rows share a group exactly when their keys are equal."""
+    inverse, counts = groups_of(np.array(keys, dtype=np.int64))
+    assert [[a == b for b in inverse] for a in inverse] == [[a == b for b in keys] for a in keys]
+    assert [counts[g] for g in inverse] == [keys.count(k) for k in keys]
 
 
 def test_literal_heads_say_where_a_match_can_start():
