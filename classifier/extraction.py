@@ -10,8 +10,9 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -82,6 +83,8 @@ from classifier.types import (
 )
 
 __all__ = ["assemble", "extract", "label_blocks", "page_title"]
+
+_T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +267,7 @@ def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                   and labelled[i - 1].label == CONTENT and labelled[i + 1].label == CONTENT
                   and blocks[i - 1].tag not in _HEADLINE_TAGS
                   and blocks[i + 1].tag not in _HEADLINE_TAGS
-                  and len(labelled[i].text.split()) <= SUBHEAD_MAX_WORDS
+                  and len(labelled[i].text.split(None, SUBHEAD_MAX_WORDS)) <= SUBHEAD_MAX_WORDS
                   and blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)]
     regions = finder.body(labelled) if candidates else ()
     out = list(labelled)
@@ -314,7 +317,8 @@ def _content_role(block: Block, lb: LabelledBlock) -> str:
     """``byline`` (byline / dateline / time stamp / credit line: the article's metadata) or
     ``body``: both are ``content`` by the taxonomy, only ``body`` is the article's text.
     Captions in ``body`` are left out at the end (``_without_captions``)."""
-    if len(lb.text.split()) <= METADATA_MAX_WORDS and is_metadata_line(
+    # a bounded split: a paragraph's words need not all be made to know there are too many
+    if len(lb.text.split(None, METADATA_MAX_WORDS)) <= METADATA_MAX_WORDS and is_metadata_line(
             lb.text, block.tag, block.tokens, block.ancestors):
         return "byline"
     return "body"
@@ -330,18 +334,26 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
     are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
     story>" teasers, and leaked script code is no text."""
     # A container's blocks share their ancestors (the same tuple): judged once per page.
-    by_element: dict[tuple[str, tuple[str, ...], int], bool] = {}
+    by_element: dict[Hashable, bool] = {}
     out = []
     for b, lb in zip(blocks, labelled, strict=True):
-        if lb.label == CONTENT:
-            key = (b.tag, b.tokens, id(b.ancestors))
-            placed = by_element.get(key)
-            if placed is None:
-                placed = by_element[key] = _never_article_element(b)
-            if placed or _never_article_text(b, lb) or is_related_link(lb.text, b.link_chars):
-                lb = _as_navigation(lb)
+        if lb.label == CONTENT and (
+                _memo(by_element, (b.tag, b.tokens, id(b.ancestors)), _never_article_element, b)
+                or _never_article_text(b, lb) or is_related_link(lb.text, b.link_chars)):
+            lb = _as_navigation(lb)
         out.append(lb)
     return out
+
+
+def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], bool],
+          subject: _T) -> bool:
+    """``judge(subject)``, kept in ``verdicts`` under ``key``: a step's memo of what comes
+    from the blocks' ancestors, which a container's blocks share (keys may hold the
+    ``id`` of an ancestor tuple: the blocks keep it alive while the step runs)."""
+    found = verdicts.get(key)
+    if found is None:
+        found = verdicts[key] = judge(subject)
+    return found
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
@@ -429,8 +441,11 @@ def main_region(labelled: list[LabelledBlock],
     lose its place to a long bio."""
     weights = [len(lb.text) if lb.label == CONTENT else 0 for lb in labelled]
     if blocks is not None:
-        # only content weighs: the other blocks need no look at their ancestors
-        aside = [bool(w) and in_sidebar(b.ancestors) for w, b in zip(weights, blocks, strict=True)]
+        # only content weighs: the other blocks need no look at their ancestors, and a
+        # container's blocks share theirs (the same tuple): one look per container
+        sidebars: dict[Hashable, bool] = {}
+        aside = [bool(w) and _memo(sidebars, id(b.ancestors), in_sidebar, b.ancestors)
+                 for w, b in zip(weights, blocks, strict=True)]
         elsewhere = sum(w for w, side in zip(weights, aside, strict=True) if not side)
         if elsewhere >= REGION_MIN_CHARS:
             weights = [0 if side else w for w, side in zip(weights, aside, strict=True)]

@@ -27,9 +27,9 @@ from classifier.blocktext import (
 from classifier.features import (
     _NUMBER_SEARCH,
     _PHRASE_SEARCH,
-    groups_of,
     _SENTENCE_END,
     _SENTENCE_END_JOINED,
+    groups_of,
     page_features,
 )
 from classifier.fixtures import read_fixture
