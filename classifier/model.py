@@ -277,11 +277,16 @@ class BlockModel(ClassifierMixin, BaseEstimator):
         return probs / (1 + len(self.members_)) if self.members_ else probs
 
     def _own_proba(self, page: PageFeatures) -> np.ndarray:
-        probs = _full_proba(self.stage1_, page.X)
-        if self.stage2_ is not None:
-            probs = _full_proba(self.stage2_,
-                                np.hstack([page.X, _context_features(page, probs)]))
-        return probs
+        if self.stage2_ is None:
+            return _full_proba(self.stage1_, page.X)
+        # One float64 matrix for both stages, made once: stage 1 reads the page's columns
+        # (its trees read no others), stage 2 also the context columns filled in between.
+        n, d = page.X.shape
+        both = np.zeros((n, d + _context_width(page)))
+        both[:, :d] = page.X
+        probs = _full_proba(self.stage1_, both)
+        _context_features(page, probs, out=both[:, d:])
+        return _full_proba(self.stage2_, both)
 
     def predict_proba(self, pages: Sequence[PageFeatures]) -> np.ndarray:
         return np.vstack([self.predict_page(p) for p in pages] or
@@ -529,13 +534,21 @@ class _Walk:
         self.value = forest.value[old]
 
 
-def _context_features(page: PageFeatures, probs: np.ndarray) -> np.ndarray:
-    """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities."""
+def _context_width(page: PageFeatures) -> int:
+    """Columns of ``_context_features`` for ``page`` (probabilities of every label)."""
+    k, levels = len(LABELS), page.ancestor_groups.shape[1]
+    return k * (1 + len(_CONTEXT_OFFSETS) + len(_WINDOWS)) + levels * (k + 1) + 2
+
+
+def _context_features(page: PageFeatures, probs: np.ndarray,
+                      out: np.ndarray | None = None) -> np.ndarray:
+    """Stage 2 inputs: neighbours', window, container and ancestor-group probabilities
+    (``probs`` has a column for every label), into ``out`` when given."""
     n, k = probs.shape
     levels = page.ancestor_groups.shape[1]
-    width = k * (1 + len(_CONTEXT_OFFSETS) + len(_WINDOWS)) + levels * (k + 1) + 2
     # Filled column block by column block: one array, no stacking of pieces.
-    out = np.empty((n, width))
+    if out is None:
+        out = np.empty((n, _context_width(page)))
     out[:, :k] = probs
     at = k
     for offset in _CONTEXT_OFFSETS:
