@@ -219,7 +219,7 @@ class JoinedTexts:
         k = len(patterns.alone)
         hit = np.zeros((len(self), k), dtype=bool)
         text, starts, ends = self.text, self._start_list, self._end_list
-        search, joined, alone = fast.search, patterns.joined, patterns.alone
+        search = fast.search
         pending: dict[int, list[int]] = {}
         pos = 0
         # Every place where the fast pattern matches, in order; each checked with the exact
@@ -231,11 +231,9 @@ class JoinedTexts:
             if start < end:
                 todo = pending.setdefault(block, list(range(k)))
                 for g in tuple(todo):
-                    found = joined[g].match(text, start)
-                    if found is not None:
-                        # A match running over the block's end is settled on the block alone.
-                        hit[block, g] = (found.end() <= end
-                                         or alone[g].search(self.texts[block]) is not None)
+                    verdict = self._verdict(patterns, g, block, start)
+                    if verdict is not None:
+                        hit[block, g] = verdict
                         todo.remove(g)
                 if not todo:
                     pos = end + 1
@@ -243,14 +241,24 @@ class JoinedTexts:
             pos = start + 1
         return hit
 
+    def _verdict(self, patterns: BlockPatterns, g: int, block: int, start: int) -> bool | None:
+        """Pattern ``g`` on ``block``, from a place in it where the pattern may start: None
+        when no match starts there, else the block's answer (a match running over the block's
+        end is settled on the block alone)."""
+        found = patterns.joined[g].match(self.text, start)
+        if found is None:
+            return None
+        return (found.end() <= self._end_list[block]
+                or patterns.alone[g].search(self.texts[block]) is not None)
+
     def _hits_at_heads(self, patterns: BlockPatterns, heads: _Heads) -> np.ndarray:
         """``hits`` from the places where a literal head of a pattern occurs (one pass of an
         Aho-Corasick automaton in C), each checked with that head's patterns only: most
         places fail the head's cheap condition (a word start, a block start) at once."""
         hit = np.zeros((len(self), len(patterns.alone)), dtype=bool)
         text, starts, ends = self.text, self._start_list, self._end_list
-        joined, alone = patterns.joined, patterns.alone
         block_starts = set(starts)
+        settled: set[tuple[int, int]] = set()  # (block, pattern) whose answer is known
         for last, (back, kinds) in heads.automaton.iter(text):
             start = last - back
             for where, group in kinds:
@@ -262,16 +270,15 @@ class JoinedTexts:
                     if before.isalnum() or before == "_":  # what \w is for str patterns
                         continue
                 block = bisect.bisect_right(starts, start) - 1
-                end = ends[block]
-                row = hit[block]
+                if start >= ends[block]:
+                    continue
                 for g in group:
-                    if row[g] or start >= end:
+                    if (block, g) in settled:
                         continue
-                    found = joined[g].match(text, start)
-                    # A match running over the block's end is settled on the block alone.
-                    if found is not None and (found.end() <= end
-                                              or alone[g].search(self.texts[block]) is not None):
-                        row[g] = True
+                    verdict = self._verdict(patterns, g, block, start)
+                    if verdict is not None:
+                        hit[block, g] = verdict
+                        settled.add((block, g))
         return hit
 
 
@@ -290,8 +297,9 @@ class BlockPatterns:
                  fast: re.Pattern[str] | None = None) -> None:
         self.alone = tuple(patterns)
         self.joined = tuple(anchor_at_blocks(p) for p in patterns)
-        per_pattern = [literal_heads(p) for p in patterns] if fast is None else [None]
-        self.heads = _Heads(per_pattern) if all(h is not None for h in per_pattern) else None
+        found = [literal_heads(p) for p in patterns] if fast is None else []
+        per_pattern = [heads for heads in found if heads is not None]
+        self.heads = _Heads(per_pattern) if found and len(per_pattern) == len(found) else None
         self.fast = fast if fast is not None or self.heads is not None else loosen(patterns)
 
 
@@ -307,6 +315,22 @@ def literal_heads(pattern: re.Pattern[str]) -> list[tuple[str, int]] | None:
     if pattern.flags != re.UNICODE:
         return None
     heads = []
+    for branch, where in _branches(pattern):
+        literal, rest = "", branch
+        while (split := _literal_head(rest)) is not None:
+            head, rest = split
+            literal += head[-1]
+        if not literal:
+            return None
+        word = literal[0].isalnum() or literal[0] == "_"
+        heads.append((literal, where if where != _WORD_START or word else _ANYWHERE))
+    return heads
+
+
+def _branches(pattern: re.Pattern[str]) -> Iterator[tuple[str, int]]:
+    """The top-level alternatives of ``pattern`` (a leading group's alternatives spread out),
+    each without the ``\\b`` / ``^`` that starts it, and where it must start therefore
+    (:data:`_ANYWHERE`, :data:`_WORD_START`, :data:`_BLOCK_START`)."""
     for part in _alternatives(pattern.pattern):
         where = _ANYWHERE
         if part.startswith("\\b"):
@@ -314,15 +338,7 @@ def literal_heads(pattern: re.Pattern[str]) -> list[tuple[str, int]] | None:
         elif part.startswith("^"):
             part, where = part[1:], _BLOCK_START
         for branch in _distribute(part):
-            literal, rest = "", branch
-            while (split := _literal_head(rest)) is not None:
-                head, rest = split
-                literal += head[-1]
-            if not literal:
-                return None
-            word = literal[0].isalnum() or literal[0] == "_"
-            heads.append((literal, where if where != _WORD_START or word else _ANYWHERE))
-    return heads
+            yield branch, where
 
 
 class _Heads:
@@ -330,14 +346,14 @@ class _Heads:
     :func:`literal_heads` gives them); a head's value: its length less one and, per place
     it must start at, the patterns it may begin."""
 
-    def __init__(self, per_pattern: Sequence[list[tuple[str, int]] | None]) -> None:
+    def __init__(self, per_pattern: Sequence[list[tuple[str, int]]]) -> None:
         table: dict[str, dict[int, set[int]]] = {}
         for g, heads in enumerate(per_pattern):
-            for literal, where in heads or ():
+            for literal, where in heads:
                 # a longer head of the same pattern, to start at the same places (or at any
                 # place), adds only places already found
                 if not any(literal.startswith(shorter) and shorter != literal
-                           and there in (where, _ANYWHERE) for shorter, there in heads or ()):
+                           and there in (where, _ANYWHERE) for shorter, there in heads):
                     table.setdefault(literal, {}).setdefault(where, set()).add(g)
         self.automaton = ahocorasick.Automaton()
         for literal, places in table.items():
@@ -443,14 +459,7 @@ def loosen(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
     flags = {p.flags for p in patterns}
     if len(flags) != 1 or flags.pop() & re.VERBOSE:
         raise ValueError("patterns to loosen need the same flags, and no VERBOSE")
-    parts = []
-    for pattern in patterns:
-        for part in _alternatives(pattern.pattern):
-            if part.startswith("\\b"):
-                part = part[2:]
-            elif part.startswith("^"):
-                part = part[1:]
-            parts += _distribute(part)
+    parts = [branch for pattern in patterns for branch, _ in _branches(pattern)]
     # Its remaining anchors ($) must hold at block ends too.
     return anchor_at_blocks(re.compile(_prefix_tree(parts, 3), patterns[0].flags))
 

@@ -70,9 +70,9 @@ _QUOTE = re.compile("[\"“”«»„]")
 _CHARS = CharTable([re.compile(r"\w"), _UPPER, _DIGIT, _PUNCT, re.compile(","), _PIPE, _QUOTE])
 _WORD_BIT, _UPPER_BIT, _DIGIT_BIT, _PUNCT_BIT, _COMMA_BIT, _PIPE_BIT, _QUOTE_BIT = range(7)
 _WORDS_COLUMN = 7  # CharTable.class_counts: runs of word characters
-#: Faster patterns that match wherever the exact ones do (candidates, then checked): each
-#: starts with one character class, so the regex engine skips ahead to the next candidate.
-#: Prices and dates in one scan: both start at a digit (or a currency sign).
+#: Prices and dates in one scan: a faster pattern that matches wherever one of the exact ones
+#: does (candidates, then checked); it starts with one character class (a digit or a currency
+#: sign), so the regex engine skips ahead to the next candidate.
 _NUMBER_FAST = re.compile(r"[$€£¥₹\d](?:(?<=[$€£¥₹])|(?:[.,]\d\d)?\s?[€$£eEuUrR]"  # price
                           r"|(?<=[12])[09]\d\d|(?<=\d)\d?[./:])")  # date
 _NUMBER_SEARCH = BlockPatterns([_PRICE, _DATE], fast=_NUMBER_FAST)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 #: The four block labels, in a fixed order (the model's class order).
@@ -33,8 +33,8 @@ class LabelledBlock:
 
 
 #: Setters of ``LabelledBlock``'s slots, in field order (``new_labelled_block``).
-_LABELLED_BLOCK_SETTERS = tuple(getattr(LabelledBlock, name).__set__ for name in
-                                ("text", "label", "score", "path", "tag", "scores"))
+_LABELLED_BLOCK_SETTERS = tuple(getattr(LabelledBlock, f.name).__set__
+                                for f in fields(LabelledBlock))
 
 
 def new_labelled_block(text: str, label: str, score: float, path: str, tag: str,
