@@ -349,7 +349,9 @@ def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], b
           subject: _T) -> bool:
     """``judge(subject)``, kept in ``verdicts`` under ``key``: a step's memo of what comes
     from the blocks' ancestors, which a container's blocks share (keys may hold the
-    ``id`` of an ancestor tuple: the blocks keep it alive while the step runs)."""
+    ``id`` of an ancestor tuple: the blocks keep it alive while the step runs). Not
+    ``cues._judged_once``: that process-wide cache keys by value, and a tuple's hash walks
+    the whole ancestor chain on every call; an ``id`` is a safe key only within one step."""
     found = verdicts.get(key)
     if found is None:
         found = verdicts[key] = judge(subject)
