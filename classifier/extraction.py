@@ -22,6 +22,9 @@ from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
+    FALLBACK_PROSE_MAX_LINK_SHARE,
+    FALLBACK_PROSE_MIN_CHARS,
+    FALLBACK_REGION_MIN_SCORE,
     FALLBACK_SCORE_MARGIN,
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
@@ -42,6 +45,7 @@ from classifier.constants import (
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SECTION_H1_MIN,
     SLIDESHOW_MIN_ARTICLE_CHARS,
     SLIDESHOW_MIN_SLIDES,
     SPLIT_BODY_GAP_CHARS,
@@ -164,7 +168,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _keep_parallel_paragraphs(seg.blocks, labelled, regions)
     labelled = _list_majority(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
-    labelled = _drop_after_comments_heading(labelled)
+    labelled = _drop_after_comments_heading(seg.blocks, labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key, regions)
     labelled = _keep_marked_body(seg.blocks, labelled, regions)
     labelled = _keep_subheads(seg.blocks, labelled, regions)
@@ -376,17 +380,19 @@ def _never_article_element(block: Block) -> bool:
 
 def _never_article_text(block: Block, lb: LabelledBlock) -> bool:
     """``_never_article`` by what the block says."""
-    return (looks_like_code(lb.text) or looks_like_data(lb.text, block.tag)
+    return (looks_like_code(lb.text, block.tag) or looks_like_data(lb.text, block.tag)
             or is_site_furniture(lb.text))
 
 
-def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+def _drop_after_comments_heading(blocks: tuple[Block, ...],
+                                 labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Blogs often mark comments up like the post (sibling paragraphs, no "comment" class):
     content after a "Comments" / "Leave a reply" heading that follows the article is the
-    readers' comments."""
+    readers' comments. A table cell saying "Comment" heads a column, not a thread."""
     before = 0
     for i, lb in enumerate(labelled):
-        if before >= COMMENTS_CUT_MIN_CHARS and is_comments_heading(lb.text):
+        if (before >= COMMENTS_CUT_MIN_CHARS and is_comments_heading(lb.text)
+                and not _in_table_cell(blocks[i])):
             return labelled[:i] + [_as_navigation(x) if x.label == CONTENT else x
                                    for x in labelled[i:]]
         if lb.label == CONTENT:
@@ -394,12 +400,24 @@ def _drop_after_comments_heading(labelled: list[LabelledBlock]) -> list[Labelled
     return labelled
 
 
+def _in_table_cell(block: Block) -> bool:
+    """The block is a cell of a table row of several cells, or the text of one: a data
+    table's, not a one-column layout table's (2008 pages hold their comment thread's heading
+    in one)."""
+    return any(step.startswith(_MULTI_CELL_STEPS) for step in block.path.rsplit("/", 2)[-2:])
+
+
+#: Path steps of a cell with sibling cells (an indexed step: ``td[4]``).
+_MULTI_CELL_STEPS = ("td[", "th[")
+
+
 def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                          headline: int | None = None) -> list[LabelledBlock]:
-    """A short post (a photo and a caption, two lines of text) may leave every block under the
-    content threshold but the headline and a byline: then the likeliest other block, and the
-    blocks of its container that are about as likely, are the article, rather than an empty
-    body."""
+    """When the model is unsure of the whole article (no block of the body reaches the
+    content threshold, only the headline or a byline), the page's prose where the model finds
+    the most likely text is the article (``_likeliest_prose``). A short post without prose (a
+    photo and a caption) gets the likeliest other block, and the blocks of its container that
+    are about as likely. Either beats an empty body."""
     if any(lb.label == CONTENT and i != headline and _content_role(b, lb) == "body"
            for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))):
         return labelled
@@ -409,17 +427,49 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
     candidates = [i for i in candidates if not in_sidebar(blocks[i].ancestors)] or candidates
     if not candidates:
         return labelled
-    best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
-    best_score = labelled[best].scores.get(CONTENT, 0.0)
-    if best_score < FALLBACK_MIN_SCORE:
-        return labelled
-    floor = best_score - FALLBACK_SCORE_MARGIN
+    chosen = _likeliest_prose(blocks, labelled, candidates)
+    if not chosen:
+        best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
+        best_score = labelled[best].scores.get(CONTENT, 0.0)
+        if best_score < FALLBACK_MIN_SCORE:
+            return labelled
+        floor = best_score - FALLBACK_SCORE_MARGIN
+        chosen = [i for i in candidates if i == best or (
+            blocks[i].container == blocks[best].container
+            and labelled[i].scores.get(CONTENT, 0.0) >= floor)]
     out = list(labelled)
-    for i in candidates:
-        score = labelled[i].scores.get(CONTENT, 0.0)
-        if i == best or (blocks[i].container == blocks[best].container and score >= floor):
-            out[i] = replace(labelled[i], label=CONTENT, score=score)
+    for i in chosen:
+        out[i] = replace(labelled[i], label=CONTENT, score=labelled[i].scores.get(CONTENT, 0.0))
     return out
+
+
+def _likeliest_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                     candidates: list[int]) -> list[int]:
+    """The prose blocks among ``candidates`` (``FALLBACK_PROSE_*``) inside the deepest element
+    that holds ``MAIN_REGION_SHARE`` of the prose's weight (probability of content times
+    length), or none when the likeliest of them is under ``FALLBACK_REGION_MIN_SCORE``. A
+    model unsure of every paragraph still ranks the article's above the rest, and the
+    article's prose sits together: one paragraph alone would often be a teaser's or the
+    site's tagline."""
+    prose = [i for i in candidates
+             if len(labelled[i].text) >= FALLBACK_PROSE_MIN_CHARS
+             and blocks[i].link_chars < FALLBACK_PROSE_MAX_LINK_SHARE * len(labelled[i].text)
+             and not is_comments_heading(labelled[i].text)
+             and _content_role(blocks[i], labelled[i]) == "body"]
+    weight = {i: labelled[i].scores.get(CONTENT, 0.0) * len(labelled[i].text) for i in prose}
+    total = sum(weight.values())
+    if not total:
+        return []
+    mass: dict[str, float] = {}
+    for i in prose:
+        for prefix in _ancestor_paths(labelled[i].path):
+            mass[prefix] = mass.get(prefix, 0.0) + weight[i]
+    region = max((prefix for prefix, held in mass.items() if held >= MAIN_REGION_SHARE * total),
+                 key=len, default=None)
+    inside = [i for i in prose if region is None or _inside(labelled[i].path, region)]
+    if max(labelled[i].scores.get(CONTENT, 0.0) for i in inside) < FALLBACK_REGION_MIN_SCORE:
+        return []
+    return inside
 
 
 @functools.lru_cache(maxsize=ANCESTOR_PATH_CACHE_ENTRIES)
@@ -499,6 +549,10 @@ def body_regions(labelled: list[LabelledBlock],
     spans, classes, headed = _region_shaped(blocks, region)
     if region not in spans or not classes[region] or len(spans) < 2:
         return (region,)
+    # a site that heads the sections of its articles with <h1> (Medium) starts no new story
+    # with one
+    if headed.get(region, 0) >= SECTION_H1_MIN:
+        headed = {}
     twins = sorted((span[0], span[1], twin) for twin, span in spans.items()
                    if twin == region or (twin not in headed and classes[twin] == classes[region]))
     chars = [0]
@@ -547,10 +601,10 @@ class RegionFinder:
 
 
 def _region_shaped(blocks: tuple[Block, ...], region: str
-                   ) -> tuple[dict[str, list[int]], dict[str, str], set[str]]:
+                   ) -> tuple[dict[str, list[int]], dict[str, str], dict[str, int]]:
     """The containers with ``region``'s tag path (indices aside) in its part of the page (at
     most ``SPLIT_BODY_LEVELS`` up, not above its ``<article>``), the region included: the
-    first and last block of each, its class names, and those holding an ``<h1>``."""
+    first and last block of each, its class names, and how many ``<h1>`` each holds."""
     parts = region.split("/")
     depth = len(parts)
     scope = "/".join(parts[:max(depth - SPLIT_BODY_LEVELS, 3)])
@@ -560,7 +614,7 @@ def _region_shaped(blocks: tuple[Block, ...], region: str
     shape = _PATH_INDEX.sub("", region)
     spans: dict[str, list[int]] = {}
     classes: dict[str, str] = {}
-    headed: set[str] = set()
+    headed: dict[str, int] = {}
     is_twin: dict[str, bool] = {}
     in_scope, in_region = scope + "/", region + "/"
     for i, block in enumerate(blocks):
@@ -584,7 +638,7 @@ def _region_shaped(blocks: tuple[Block, ...], region: str
             classes[twin] = _class_key(_element_above(block, depth))
         spans[twin][1] = i
         if block.tag == "h1":
-            headed.add(twin)
+            headed[twin] = headed.get(twin, 0) + 1
     return spans, classes, headed
 
 

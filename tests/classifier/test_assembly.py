@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
+    FALLBACK_PROSE_MIN_CHARS,
+    FALLBACK_REGION_MIN_SCORE,
     FURNITURE_MAX_WORDS,
     LIST_MAJORITY_MAX_CONTENT_SHARE,
     LIST_MAJORITY_MIN_ITEMS,
@@ -19,6 +21,7 @@ from classifier.constants import (
     PARALLEL_PATH_MIN_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
+    SECTION_H1_MIN,
     SLIDESHOW_MIN_ARTICLE_CHARS,
     SPLIT_BODY_GAP_CHARS,
     SUBHEAD_MAX_WORDS,
@@ -320,6 +323,22 @@ def test_a_container_that_is_not_the_bodys_twin_stays_out(variant):
               "Read our other": 0.01, "Ferry timetable": 0.3}
     article = _assemble(_page(_split_story(**variant)), scores)
     assert article.paragraphs == PARAGRAPHS
+
+
+def test_twins_headed_by_h1_continue_a_body_whose_sections_have_h1_heads():
+    # Medium heads an article's sections with <h1>; its image breaks make twin containers
+    def section(heading: str, paragraphs: list[str]) -> str:
+        return (f"<div class='section-inner'><h1>{heading}</h1>"
+                + "".join(f"<p>{p}</p>" for p in paragraphs) + "</div>")
+    first = section("Why it shut", PARAGRAPHS[:2]) + section("What next", PARAGRAPHS[2:])
+    first = first.replace("</div><div class='section-inner'>", "")
+    html = _page(f"<section><div>{first}</div><div><figure><img src='b.jpg'/></figure></div>"
+                 f"<div>{section('Shops', SECOND_HALF)}</div></section>")
+    # the model is unsure of the last section's head and paragraphs (outside the region)
+    scores = {"Shops": 0.9, SECOND_HALF[0][:30]: 0.9, SECOND_HALF[1][:30]: 0.9}
+    article = _assemble(html, scores)
+    assert article.paragraphs[-3:] == ["Shops", *SECOND_HALF]
+    assert SECTION_H1_MIN == 2
 
 
 def test_a_sub_head_between_two_paragraphs_is_content():
@@ -707,6 +726,22 @@ def test_comments_after_a_heading_are_navigation():
     assert early.paragraphs == PARAGRAPHS
 
 
+def test_a_comment_column_of_a_data_table_opens_no_thread():
+    # a technical post's table with a "Comment" column: what follows is still the article
+    rows = "".join(f"<tr><td>{n}</td><td>ready</td><td>Retried after {n} seconds.</td></tr>"
+                   for n in range(3))
+    table = f"<table><tr><td>Step</td><td>State</td><td>Comment</td></tr>{rows}</table>"
+    after = "".join(f"<p>{p}</p>" for p in SECOND_HALF)
+    long_story = _story(extra_body="".join(f"<p>{p}</p>" for p in PARAGRAPHS) + table + after)
+    article = _assemble(_page(long_story), {})
+    assert article.paragraphs[-len(SECOND_HALF):] == SECOND_HALF
+    # a one-column layout table's cell still heads the thread (2008 pages)
+    comment = "I drive over that bridge every day and the council has handled it badly."
+    layout = (f"<table><tr><td>{long_story}</td></tr><tr><td>What do you think?</td></tr>"
+              f"<tr><td><p>{comment}</p></td></tr></table>")
+    assert comment not in _assemble(_page(layout), {}).body
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Comments", True), ("12 comments", True), ("Leave a Reply", True), ("Comments (3):", True),
     ("Comments on the plan closed on Friday", False), ("1 response", True), ("5 Responses", True),
@@ -740,6 +775,14 @@ def test_leaked_script_data_is_never_body_but_a_json_example_stays():
     assert looks_like_data(data, "p") and not looks_like_data(data, "pre")
     assert not looks_like_data('She called it "fair": a word, "late": another, "odd": too.',
                                "p")
+
+
+def test_a_code_listing_in_pre_is_the_articles_text():
+    listing = ("function reopen(bridge) { if (bridge.lanes === 1 && bridge.safe) "
+               "{ return schedule(bridge); } };")
+    assert looks_like_code(listing) and not looks_like_code(listing, "pre")
+    article = _assemble(_page(_story(extra_body=f"<pre>{listing}</pre>")), {})
+    assert article.paragraphs == [*PARAGRAPHS, listing]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -844,8 +887,29 @@ def test_empty_body_falls_back_to_the_likeliest_content():
     article = _assemble(page, {caption: 0.4, "Home page": 0.05}, default=0.01)
     assert article.body == caption
     assert _labels(article)[caption] == CONTENT
-    nothing = _assemble(page, {caption: 0.05, "Home page": 0.05}, default=0.01)
+    nothing = _assemble(page, {caption: 0.01, "Home page": 0.01}, default=0.01)
     assert nothing.body == ""
+    assert FALLBACK_REGION_MIN_SCORE > 0.01
+
+
+def test_fallback_takes_the_prose_where_the_article_most_likely_is():
+    """A model unsure of every paragraph (each in its own wrapper, judged on its own) still
+    ranks them above the rest of the page as a whole: the likeliest single block, the site's
+    tagline here, is not the article, the prose around the likeliest text is."""
+    tagline = "News, views and tide tables for the Felbridge estuary"
+    teaser = "Ferry timetable cut for the winter, the operator says."
+    wrapped = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in PARAGRAPHS)
+    page = _page(f"<h1>Bridge closure delayed</h1><div class='body'>{wrapped}</div>",
+                 aside=f"<p>{teaser}</p>")
+    page = page.replace("<div class='main'>", f"<header><p>{tagline}</p></header><div class='main'>")
+    scores = {"Bridge closure": 0.9, tagline: 0.45, teaser: 0.3,
+              **{p[:40]: 0.1 + 0.05 * k for k, p in enumerate(PARAGRAPHS)}}
+    article = _assemble(page, scores, default=0.01)
+    assert article.paragraphs == PARAGRAPHS
+    assert article.title == "Bridge closure delayed"
+    labels = _labels(article)
+    assert labels[tagline] == labels[teaser] == NAVIGATION
+    assert len(tagline) >= FALLBACK_PROSE_MIN_CHARS and len(teaser) >= FALLBACK_PROSE_MIN_CHARS
 
 
 def test_fallback_when_only_the_headline_and_byline_are_content():
