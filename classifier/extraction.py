@@ -26,6 +26,8 @@ from classifier.constants import (
     FALLBACK_PROSE_MIN_CHARS,
     FALLBACK_REGION_MIN_SCORE,
     FALLBACK_SCORE_MARGIN,
+    FALLBACK_SHORT_BODY_CHARS,
+    FALLBACK_SHORT_BODY_RATIO,
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
     LEAD_MIN_CHARS,
@@ -417,9 +419,12 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
     content threshold, only the headline or a byline), the page's prose where the model finds
     the most likely text is the article (``_likeliest_prose``). A short post without prose (a
     photo and a caption) gets the likeliest other block, and the blocks of its container that
-    are about as likely. Either beats an empty body."""
-    if any(lb.label == CONTENT and i != headline and _content_role(b, lb) == "body"
-           for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))):
+    are about as likely. Either beats an empty body. A body of under
+    ``FALLBACK_SHORT_BODY_CHARS`` (a line the model was sure of, beside an article it was not)
+    gets that prose too, when the prose weighs ``FALLBACK_SHORT_BODY_RATIO`` times as much."""
+    body_chars = sum(len(lb.text) for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
+                     if lb.label == CONTENT and i != headline and _content_role(b, lb) == "body")
+    if body_chars >= FALLBACK_SHORT_BODY_CHARS:
         return labelled
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
                   if lb.label != CONTENT and not _never_article(b, lb)]
@@ -428,7 +433,11 @@ def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock
     if not candidates:
         return labelled
     chosen = _likeliest_prose(blocks, labelled, candidates)
-    if not chosen:
+    if body_chars:
+        weight = sum(labelled[i].scores.get(CONTENT, 0.0) * len(labelled[i].text) for i in chosen)
+        if weight < FALLBACK_SHORT_BODY_RATIO * body_chars:
+            return labelled
+    elif not chosen:
         best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
         best_score = labelled[best].scores.get(CONTENT, 0.0)
         if best_score < FALLBACK_MIN_SCORE:

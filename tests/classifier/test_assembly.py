@@ -14,6 +14,8 @@ from classifier.constants import (
     CONTENT_THRESHOLD,
     FALLBACK_PROSE_MIN_CHARS,
     FALLBACK_REGION_MIN_SCORE,
+    FALLBACK_SHORT_BODY_CHARS,
+    FALLBACK_SHORT_BODY_RATIO,
     FURNITURE_MAX_WORDS,
     LIST_MAJORITY_MAX_CONTENT_SHARE,
     LIST_MAJORITY_MIN_ITEMS,
@@ -910,6 +912,24 @@ def test_fallback_takes_the_prose_where_the_article_most_likely_is():
     labels = _labels(article)
     assert labels[tagline] == labels[teaser] == NAVIGATION
     assert len(tagline) >= FALLBACK_PROSE_MIN_CHARS and len(teaser) >= FALLBACK_PROSE_MIN_CHARS
+
+
+def test_a_short_body_beside_likelier_prose_gets_the_prose():
+    """The model sure of one short line (a standfirst set apart) and unsure of the article
+    beside it: the article's prose joins the body when it weighs much more; a short post
+    keeps its one paragraph when the other prose on the page is unlikely."""
+    lead = "Repairs to take all summer, engineers say."
+    wrapped = "".join(f"<div class='para-wrap'><p>{p}</p></div>" for p in PARAGRAPHS)
+    page = _page(f"<h1>Bridge closure delayed</h1><div class='standfirst'><p>{lead}</p></div>"
+                 f"<div class='body'>{wrapped}</div>")
+    scores = {"Bridge closure": 0.9, lead: 0.9, **{p[:40]: 0.3 for p in PARAGRAPHS}}
+    article = _assemble(page, scores, default=0.01)
+    assert len(lead) < FALLBACK_SHORT_BODY_CHARS
+    assert article.paragraphs == [lead, *PARAGRAPHS]
+    unlikely = _assemble(page, {"Bridge closure": 0.9, lead: 0.9,
+                                **{p[:40]: 0.03 for p in PARAGRAPHS}}, default=0.01)
+    assert unlikely.paragraphs == [lead]
+    assert FALLBACK_SHORT_BODY_RATIO * len(lead) > 0.03 * sum(map(len, PARAGRAPHS))
 
 
 def test_fallback_when_only_the_headline_and_byline_are_content():
