@@ -25,8 +25,8 @@ from classifier.constants import (
     SEGMENT_CACHE_ENTRIES,
 )
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "in_bio_box",
-           "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
+__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
+           "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_site_furniture",
            "looks_like_code", "looks_like_data", "marked_never_article"]
@@ -358,6 +358,19 @@ def is_caption(tag: str, tokens: tuple[str, ...],
         "caption" in token for token in parent_tokens)
 
 
+#: A caption's trailing credit: "... (Image: Getty)", "(Photo: AP)", "(Pic: PA)", "(Credit:
+#: CNET)"; some sites set captions in plain ``<div>``s.
+_CREDIT_SUFFIX = re.compile(r"\((?:images?|photos?|pictures?|pics?|credits?|foto|bild)\s*:"
+                            r"\s*[^()]{1,80}\)$", re.IGNORECASE)
+_CREDIT_SUFFIX_CHARS = 100
+
+
+def ends_with_photo_credit(text: str) -> bool:
+    """The text ends with a photo credit in brackets: a caption, whatever its markup."""
+    text = text.rstrip()
+    return text.endswith(")") and bool(_CREDIT_SUFFIX.search(text[-_CREDIT_SUFFIX_CHARS:]))
+
+
 # --- article metadata lines (used by assembly, not by the features) ---------------------------
 #: Class / id tokens of a byline, dateline, time stamp or credit line (the element or its
 #: parent).
@@ -377,7 +390,9 @@ _MONTHS = (r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|ju
 #: A date or a clock time: "9 June 2026", "June 9, 2026", "2026-06-09", "09/06/26", "12:41".
 _DATE_OR_TIME = re.compile(
     rf"\b(?:\d{{1,2}}\.?\s+(?:{_MONTHS})\b|(?:{_MONTHS})\s+\d{{1,2}}\b|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{1,2}}:\d{{2}})", re.IGNORECASE)
+    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})"
+    # a clock time, also glued to the words before it ("2 hours ago10:05": two spans)
+    r"|(?<![\d:])\d{1,2}:\d{2}", re.IGNORECASE)
 #: How a byline, a time stamp or a credit line starts ("By Orla Pemberton", "Updated 3:45 PM",
 #: "Photo: ...", "words by ..."); "By turning ..." is prose, so a name must follow "by".
 _META_START = re.compile(

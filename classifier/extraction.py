@@ -58,6 +58,7 @@ from classifier.constants import (
     WARN_MODEL_ERROR,
 )
 from classifier.cues import (
+    ends_with_photo_credit,
     in_bio_box,
     in_comment_thread,
     in_consent_dialog,
@@ -189,7 +190,8 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
             continue
         kind = _content_role(block, lb)
         if kind == "body":
-            body.append((lb.text, is_caption(block.tag, block.tokens, block.ancestors)))
+            body.append((lb.text, is_caption(block.tag, block.tokens, block.ancestors)
+                         or ends_with_photo_credit(lb.text)))
         else:
             byline.append(lb.text)
     return Article(body="\n\n".join(_without_captions(body)), title=title,

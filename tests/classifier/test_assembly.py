@@ -31,6 +31,7 @@ from classifier.constants import (
 from classifier.cues import (
     _RIGHTS_NOTICE,
     _may_hold_rights_notice,
+    ends_with_photo_credit,
     in_bio_box,
     in_consent_dialog,
     in_sidebar,
@@ -181,6 +182,23 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
     gallery = "".join(f"<div class='slide-caption'><p>{t}</p></div>" for t in slides)
     shown = _assemble(_page(f"<h1>Bridge closure delayed</h1>{gallery}<p>Short note.</p>"), {})
     assert shown.paragraphs == [*slides, "Short note."]
+
+
+def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup():
+    caption = "Engineers inspect the deck of the old toll bridge (Image: Felbridge Gazette)"
+    story = _story().replace("<div class='body'>", f"<div class='body'><div>{caption}</div>")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[caption] == CONTENT
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Engineers inspect the deck (Image: Getty)", True), ("(Credit: Felbridge Gazette)", True),
+    ("Lord Mayor Orla Pemberton (Pic:PA) ", True), ("The deck (Photos: Jane Doe/Gazette)", True),
+    ("The mayor (pictured) spoke on Monday.", False),
+    ("He showed a photo (image: the old deck) to the committee on Monday.", False)])
+def test_ends_with_photo_credit(text, expected):
+    assert ends_with_photo_credit(text) is expected
 
 
 def test_unsure_paragraph_in_the_marked_article_body_is_content():
@@ -561,7 +579,9 @@ def test_is_caption(tag, tokens, ancestors, expected):
     "By ORLA PEMBERTON, Local Democracy Reporter", "Updated 3:45 PM", "Last updated at 7:40 AM",
     "Photo: Felbridge Gazette", "Monday 9 June 2026, 12:41 GMT", "June 9, 2026 | 12:41 pm",
     "Posted by Thomas Kang on June 9, 2026", "words by Leilani Salo & Anouk Mbeki · 20.11.2026",
-    "Text and photos by Ines Moreau"])
+    "Text and photos by Ines Moreau",
+    # a live blog's time stamp, its spans run together
+    "2 hours ago10:05 Jon King"])
 def test_metadata_lines(line):
     assert is_metadata_line(line, "p", (), ())
 
