@@ -159,6 +159,9 @@ PARALLEL_MIN_CHARS = 40
 PARALLEL_PAYWALL_MIN_SCORE = 0.2
 PARALLEL_MAX_LINK_SHARE = 0.5
 PARALLEL_PATH_MIN_CHARS = 300
+#: Passes of the parallel-paragraph step while it adds content (the paragraphs it adds can
+#: bring the body's twin containers into the main region).
+PARALLEL_PASSES = 3
 #: When no block of the body reaches CONTENT_THRESHOLD (the model is unsure of the whole
 #: article), the prose is the article: blocks of at least FALLBACK_PROSE_MIN_CHARS, with links
 #: under FALLBACK_PROSE_MAX_LINK_SHARE of their text; each weighs its probability of

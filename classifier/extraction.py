@@ -41,6 +41,7 @@ from classifier.constants import (
     OUTSIDE_REGION_SCORE,
     PARALLEL_MAX_LINK_SHARE,
     PARALLEL_MIN_CHARS,
+    PARALLEL_PASSES,
     PARALLEL_PATH_MIN_CHARS,
     PARALLEL_PAYWALL_MIN_SCORE,
     REGION_CACHE_ENTRIES,
@@ -168,7 +169,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _one_story(seg.blocks, labelled, title_key)
     labelled = _drop_slideshows(seg.blocks, labelled)
     regions = RegionFinder(seg.blocks)
-    labelled = _keep_parallel_paragraphs(seg.blocks, labelled, regions)
+    labelled = _parallel_paragraphs_until_settled(seg.blocks, labelled, regions)
     labelled = _list_majority(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(seg.blocks, labelled)
@@ -179,7 +180,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     rescued = _fallback_when_empty(seg.blocks, labelled, headline)
     if rescued is not labelled:
         # the block the fallback chose may be one of many paragraphs, each in its own wrapper
-        labelled = _keep_parallel_paragraphs(seg.blocks, rescued, regions)
+        labelled = _parallel_paragraphs_until_settled(seg.blocks, rescued, regions)
         labelled = _keep_subheads(seg.blocks, labelled, regions)
     labelled = _drop_headline_copies(labelled, headline)
     title = labelled[headline].text if headline is not None else meta_title
@@ -743,6 +744,22 @@ def _keep_parallel_paragraphs(blocks: tuple[Block, ...], labelled: list[Labelled
                 and not is_related_link(lb.text, block.link_chars)):
             out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
     return out
+
+
+def _parallel_paragraphs_until_settled(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                                       finder: RegionFinder) -> list[LabelledBlock]:
+    """``_keep_parallel_paragraphs`` again while it adds content (at most
+    ``PARALLEL_PASSES`` times): the paragraphs it adds can make the main region's twin
+    containers its own (``body_regions``), and their paragraphs are then parallel too (a body
+    split around ad slots, each paragraph in its own wrapper, that the model was unsure of)."""
+    content = sum(lb.label == CONTENT for lb in labelled)
+    for _ in range(PARALLEL_PASSES):
+        labelled = _keep_parallel_paragraphs(blocks, labelled, finder)
+        grown = sum(lb.label == CONTENT for lb in labelled)
+        if grown == content:
+            break
+        content = grown
+    return labelled
 
 
 def _is_lead(block: Block, lb: LabelledBlock, min_chars: int) -> bool:

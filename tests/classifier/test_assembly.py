@@ -20,6 +20,7 @@ from classifier.constants import (
     LIST_MAJORITY_MAX_CONTENT_SHARE,
     LIST_MAJORITY_MIN_ITEMS,
     OUTSIDE_REGION_SCORE,
+    PARALLEL_PASSES,
     PARALLEL_PATH_MIN_CHARS,
     REGION_MIN_CHARS,
     REGION_RUN_MIN_CHARS,
@@ -321,6 +322,25 @@ def test_a_twin_container_after_an_ad_slot_continues_the_body():
     assert article.paragraphs == [*PARAGRAPHS, *SECOND_HALF]
     assert _labels(article)["Advertisement"] == NAVIGATION
     assert OUTSIDE_REGION_SCORE > 0.9
+
+
+def test_parallel_paragraphs_reach_the_twin_container_once_the_first_half_is_found():
+    """Each paragraph in its own wrapper, the body split around an ad slot, the model sure of
+    one paragraph only: its siblings join first, and with them the first half becomes the main
+    region, whose twin after the ad holds more paragraphs of the same path."""
+    likeliest = "Engineers say the repairs will take all summer. " + " ".join(PARAGRAPHS[:2])
+    def half(paragraphs: list[str]) -> str:
+        return ("<div class='story-content'>"
+                + "".join(f"<div><p>{p}</p></div>" for p in paragraphs)
+                + "</div>")
+    html = _page("<header><h1>Bridge closure delayed</h1></header>"
+                 + half([likeliest, *PARAGRAPHS])
+                 + "<div class='ad-slot'><p>Advertisement</p></div>" + half(SECOND_HALF))
+    scores = {"Bridge closure": 0.9, likeliest: 0.99, "Advertisement": 0.01,
+              **{p[:40]: 0.3 for p in [*PARAGRAPHS, *SECOND_HALF]}}
+    article = _assemble(html, scores, default=0.01)
+    assert article.paragraphs == [likeliest, *PARAGRAPHS, *SECOND_HALF]
+    assert PARALLEL_PASSES >= 2
 
 
 def test_a_twin_container_before_the_main_region_starts_the_body():
