@@ -53,7 +53,9 @@ from classifier.constants import (
     SLIDESHOW_MIN_SLIDES,
     SPLIT_BODY_GAP_CHARS,
     SPLIT_BODY_LEVELS,
+    SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS,
     SUBHEAD_MAX_WORDS,
+    SUBHEAD_NEIGHBOUR_MAX_LINK_SHARE,
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
@@ -277,7 +279,8 @@ def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                   and blocks[i - 1].tag not in _HEADLINE_TAGS
                   and blocks[i + 1].tag not in _HEADLINE_TAGS
                   and len(labelled[i].text.split(None, SUBHEAD_MAX_WORDS)) <= SUBHEAD_MAX_WORDS
-                  and blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)]
+                  and (blocks[i].link_chars < LEAD_MAX_LINK_SHARE * len(labelled[i].text)
+                       or _between_own_prose(blocks, labelled, i))]
     regions = finder.body(labelled) if candidates else ()
     out = list(labelled)
     for i in candidates:
@@ -286,6 +289,18 @@ def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                 and not _never_article(block, lb)):
             out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
     return out
+
+
+def _between_own_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock], i: int) -> bool:
+    """Block ``i`` sits between two paragraphs of prose (at least
+    ``SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS``, under ``SUBHEAD_NEIGHBOUR_MAX_LINK_SHARE`` in
+    links) of its own container: a sub-head there may be a link (a review's product names),
+    a teaser there would be set apart in a box of its own."""
+    container = blocks[i].container
+    return all(blocks[k].container == container
+               and len(labelled[k].text) >= SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS
+               and blocks[k].link_chars < SUBHEAD_NEIGHBOUR_MAX_LINK_SHARE * len(labelled[k].text)
+               for k in (i - 1, i + 1))
 
 
 def _list_majority(blocks: tuple[Block, ...],

@@ -27,6 +27,7 @@ from classifier.constants import (
     SECTION_H1_MIN,
     SLIDESHOW_MIN_ARTICLE_CHARS,
     SPLIT_BODY_GAP_CHARS,
+    SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS,
     SUBHEAD_MAX_WORDS,
 )
 from classifier.cues import (
@@ -389,12 +390,28 @@ def test_a_sub_head_between_two_paragraphs_is_content():
     article = _assemble(_page(story), scores)
     # the sub-head joins the body; the heading after the last paragraph (a module's) does not
     assert article.paragraphs == [*PARAGRAPHS[:2], "What happens next", *PARAGRAPHS[2:]]
+    # a link there is a teaser's headline, unless both neighbours are long prose (below)
     linked = story.replace("<h3>What happens next</h3>",
                            "<h3><a href='/next'>What happens next</a></h3>")
+    assert len(PARAGRAPHS[1]) < SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS
     assert "What happens next" not in _assemble(_page(linked), scores).paragraphs
     long_head = " ".join(["word"] * (SUBHEAD_MAX_WORDS + 1))
     wordy = story.replace("What happens next", long_head)
     assert long_head not in _assemble(_page(wordy), {long_head[:20]: 0.1}).paragraphs
+
+
+def test_a_linked_sub_head_between_long_paragraphs_of_its_container_is_content():
+    # a review names each product in a linked sub-head between paragraphs about them
+    first, second = PARAGRAPHS[0] + " " + PARAGRAPHS[1], PARAGRAPHS[2] + " " + PARAGRAPHS[3]
+    head = "<h3><a href='/shop/lamp'>The Felbridge desk lamp ($30)</a></h3>"
+    story = ("<header><h1>Bridge closure delayed</h1></header>"
+             f"<div class='body'><p>{first}</p>{head}<p>{second}</p></div>")
+    article = _assemble(_page(story), {"The Felbridge desk lamp": 0.5})
+    assert article.paragraphs == [first, "The Felbridge desk lamp ($30)", second]
+    # in a box of its own between the paragraphs it is a teaser's headline
+    boxed = story.replace(head, f"<div class='related'>{head}</div>")
+    assert "The Felbridge desk lamp ($30)" not in _assemble(
+        _page(boxed), {"The Felbridge desk lamp": 0.5}).paragraphs
 
 
 BENEFITS = ["Unlimited digital access to every story on the site.",
