@@ -215,6 +215,9 @@ COMMENTS_HEADING_MAX_CHARS = 40
 #: Characters of content before a comment-thread heading for the content after it to count as
 #: readers' comments (a "12 comments" link next to the byline opens no thread).
 COMMENTS_CUT_MIN_CHARS = 1000
+#: ... and when the heading is a heading element (``<h2>Comments</h2>``): a short post's thread
+#: (dragnet-train, l3s-gn1: six pages up, none down; from 100 characters pages were lost).
+COMMENTS_HEADED_CUT_MIN_CHARS = 300
 
 # --- weak labels (classifier.weak_labels) -----------------------------------------------------
 #: Words per shingle when aligning blocks with a gold article body.

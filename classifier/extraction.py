@@ -20,6 +20,7 @@ from classifier.constants import (
     ANCESTOR_PATH_CACHE_ENTRIES,
     CAPTIONS_OUT_MIN_RATIO,
     COMMENTS_CUT_MIN_CHARS,
+    COMMENTS_HEADED_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FALLBACK_MIN_SCORE,
     FALLBACK_PROSE_MAX_LINK_SHARE,
@@ -100,6 +101,7 @@ logger = logging.getLogger(__name__)
 
 _HEADLINE_TAGS = frozenset({"h1", "h2"})
 _SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _PATH_INDEX = re.compile(r"\[\d+\]")
 _model_failure: list[str] = []
@@ -408,10 +410,13 @@ def _drop_after_comments_heading(blocks: tuple[Block, ...],
                                  labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Blogs often mark comments up like the post (sibling paragraphs, no "comment" class):
     content after a "Comments" / "Leave a reply" heading that follows the article is the
-    readers' comments. A table cell saying "Comment" heads a column, not a thread."""
+    readers' comments. A table cell saying "Comment" heads a column, not a thread. A heading
+    element (``<h2>Comments</h2>``) opens one after a short post too; a line or a link needs a
+    longer article before it (a "12 comments" link beside the byline opens none)."""
     before = 0
     for i, lb in enumerate(labelled):
-        if (before >= COMMENTS_CUT_MIN_CHARS and is_comments_heading(lb.text)
+        enough = COMMENTS_HEADED_CUT_MIN_CHARS if lb.tag in _HEADING_TAGS else COMMENTS_CUT_MIN_CHARS
+        if (before >= enough and is_comments_heading(lb.text)
                 and not _in_table_cell(blocks[i])):
             return labelled[:i] + [_as_navigation(x) if x.label == CONTENT else x
                                    for x in labelled[i:]]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from classifier.constants import (
     COMMENTS_CUT_MIN_CHARS,
+    COMMENTS_HEADED_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
     FALLBACK_PROSE_MIN_CHARS,
     FALLBACK_REGION_MIN_SCORE,
@@ -783,6 +784,18 @@ def test_comments_after_a_heading_are_navigation():
     # a "Comments" link before the article opens no thread
     early = _assemble(_page(_story("<p><a href='#c'>Comments</a></p>")), {"Comments": 0.01})
     assert early.paragraphs == PARAGRAPHS
+
+
+def test_a_comments_heading_element_after_a_short_post_opens_the_thread():
+    comment = ("I drive over that bridge every day and I think the council has handled the "
+               "whole thing badly from the start, as usual.")
+    short = sum(len(p) for p in PARAGRAPHS)
+    assert COMMENTS_HEADED_CUT_MIN_CHARS <= short < COMMENTS_CUT_MIN_CHARS
+    page = _page(_story(), after=f"<h3>Comments</h3><p>{comment}</p>")
+    assert _assemble(page, {}).paragraphs == PARAGRAPHS
+    # a line saying so needs a longer article before it
+    line = _page(_story(), after=f"<p>Comments</p><p>{comment}</p>")
+    assert comment in _assemble(line, {}).paragraphs
 
 
 def test_a_comment_column_of_a_data_table_opens_no_thread():
