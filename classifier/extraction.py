@@ -181,7 +181,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _keep_marked_body(seg.blocks, labelled, regions)
     labelled = _keep_subheads(seg.blocks, labelled, regions)
     headline = _headline_index(seg.blocks, labelled, title_key)
-    rescued = _fallback_when_empty(seg.blocks, labelled, headline)
+    rescued = _fallback_when_unsure(seg.blocks, labelled, headline)
     if rescued is not labelled:
         # the block the fallback chose may be one of many paragraphs, each in its own wrapper
         labelled = _parallel_paragraphs_until_settled(seg.blocks, rescued, regions)
@@ -436,7 +436,7 @@ def _in_table_cell(block: Block) -> bool:
 _MULTI_CELL_STEPS = ("td[", "th[")
 
 
-def _fallback_when_empty(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+def _fallback_when_unsure(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                          headline: int | None = None) -> list[LabelledBlock]:
     """When the model is unsure of the whole article (no block of the body reaches the
     content threshold, only the headline or a byline), the page's prose where the model finds
