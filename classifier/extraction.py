@@ -10,7 +10,7 @@ import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -101,7 +101,7 @@ logger = logging.getLogger(__name__)
 
 _HEADLINE_TAGS = frozenset({"h1", "h2"})
 _SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_TAGS = _HEADLINE_TAGS | _SUBHEAD_TAGS
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _PATH_INDEX = re.compile(r"\[\d+\]")
 _model_failure: list[str] = []
@@ -445,10 +445,12 @@ def _fallback_when_unsure(blocks: tuple[Block, ...], labelled: list[LabelledBloc
     are about as likely. Either beats an empty body. A body of under
     ``FALLBACK_SHORT_BODY_CHARS`` (a line the model was sure of, beside an article it was not)
     gets that prose too, when the prose weighs ``FALLBACK_SHORT_BODY_RATIO`` times as much."""
-    body_chars = sum(len(lb.text) for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
-                     if lb.label == CONTENT and i != headline and _content_role(b, lb) == "body")
-    if body_chars >= FALLBACK_SHORT_BODY_CHARS:
-        return labelled
+    body_chars = 0
+    for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True)):
+        if lb.label == CONTENT and i != headline and _content_role(b, lb) == "body":
+            body_chars += len(lb.text)
+            if body_chars >= FALLBACK_SHORT_BODY_CHARS:
+                return labelled  # the common case: stop at the first paragraphs
     candidates = [i for i, (b, lb) in enumerate(zip(blocks, labelled, strict=True))
                   if lb.label != CONTENT and not _never_article(b, lb)]
     # the sidebar's "about me" box is likelier than a two-line post, but never the article
@@ -457,8 +459,7 @@ def _fallback_when_unsure(blocks: tuple[Block, ...], labelled: list[LabelledBloc
         return labelled
     chosen = _likeliest_prose(blocks, labelled, candidates)
     if body_chars:
-        weight = sum(labelled[i].scores.get(CONTENT, 0.0) * len(labelled[i].text) for i in chosen)
-        if weight < FALLBACK_SHORT_BODY_RATIO * body_chars:
+        if sum(_expected_chars(labelled[i]) for i in chosen) < FALLBACK_SHORT_BODY_RATIO * body_chars:
             return labelled
     elif not chosen:
         best = max(candidates, key=lambda i: labelled[i].scores.get(CONTENT, 0.0))
@@ -475,6 +476,11 @@ def _fallback_when_unsure(blocks: tuple[Block, ...], labelled: list[LabelledBloc
     return out
 
 
+def _expected_chars(lb: LabelledBlock) -> float:
+    """A block's weight as article text: its probability of content times its length."""
+    return lb.scores.get(CONTENT, 0.0) * len(lb.text)
+
+
 def _likeliest_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                      candidates: list[int]) -> list[int]:
     """The prose blocks among ``candidates`` (``FALLBACK_PROSE_*``) inside the deepest element
@@ -488,16 +494,9 @@ def _likeliest_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
              and blocks[i].link_chars < FALLBACK_PROSE_MAX_LINK_SHARE * len(labelled[i].text)
              and not is_comments_heading(labelled[i].text)
              and _content_role(blocks[i], labelled[i]) == "body"]
-    weight = {i: labelled[i].scores.get(CONTENT, 0.0) * len(labelled[i].text) for i in prose}
-    total = sum(weight.values())
-    if not total:
+    if not prose:
         return []
-    mass: dict[str, float] = {}
-    for i in prose:
-        for prefix in _ancestor_paths(labelled[i].path):
-            mass[prefix] = mass.get(prefix, 0.0) + weight[i]
-    region = max((prefix for prefix, held in mass.items() if held >= MAIN_REGION_SHARE * total),
-                 key=len, default=None)
+    region = _deepest_holding((labelled[i].path, _expected_chars(labelled[i])) for i in prose)
     inside = [i for i in prose if region is None or _inside(labelled[i].path, region)]
     if max(labelled[i].scores.get(CONTENT, 0.0) for i in inside) < FALLBACK_REGION_MIN_SCORE:
         return []
@@ -533,19 +532,23 @@ def main_region(labelled: list[LabelledBlock],
         elsewhere = sum(w for w, side in zip(weights, aside, strict=True) if not side)
         if elsewhere >= REGION_MIN_CHARS:
             weights = [0 if side else w for w, side in zip(weights, aside, strict=True)]
-    mass: dict[str, int] = {}
-    total = 0
-    for lb, weight in zip(labelled, weights, strict=True):
+    return _deepest_holding(zip((lb.path for lb in labelled), weights, strict=True))
+
+
+def _deepest_holding(weighted: Iterable[tuple[str, float]]) -> str | None:
+    """The deepest element above the blocks (by path) that holds ``MAIN_REGION_SHARE`` of
+    their weight, or ``None`` when they weigh nothing."""
+    mass: dict[str, float] = {}
+    total = 0.0
+    for path, weight in weighted:
         if not weight:
             continue
         total += weight
-        for prefix in _ancestor_paths(lb.path):
+        for prefix in _ancestor_paths(path):
             mass[prefix] = mass.get(prefix, 0) + weight
-    if not total:
-        return None
     best = None
-    for prefix, chars in mass.items():
-        if chars >= MAIN_REGION_SHARE * total and (best is None or len(prefix) > len(best)):
+    for prefix, held in mass.items():
+        if held >= MAIN_REGION_SHARE * total and (best is None or len(prefix) > len(best)):
             best = prefix
     return best
 
