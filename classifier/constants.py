@@ -133,6 +133,13 @@ SUBHEAD_MAX_WORDS = 20
 #: +0.05 on three seeds, nothing worse anywhere).
 SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS = 150
 SUBHEAD_NEIGHBOUR_MAX_LINK_SHARE = 0.2
+#: A list set into the article's prose (introduced by a paragraph of its container ending in
+#: a colon, another paragraph of that container after it) is content unless this share or
+#: more of its text is links (a list of teasers).
+BODY_LIST_MAX_LINK_SHARE = 0.5
+#: ... and the introducing paragraph has at least this many words (a sentence, not a spec
+#: sheet's "Battery type:" label).
+BODY_LIST_INTRO_MIN_WORDS = 5
 #: Shortest content block between the headline and the main region kept as the article's lead
 #: (standfirst, summary) though it lies outside the region.
 LEAD_MIN_CHARS = 80

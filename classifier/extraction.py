@@ -18,6 +18,8 @@ import numpy as np
 
 from classifier.constants import (
     ANCESTOR_PATH_CACHE_ENTRIES,
+    BODY_LIST_INTRO_MIN_WORDS,
+    BODY_LIST_MAX_LINK_SHARE,
     CAPTIONS_OUT_MIN_RATIO,
     COMMENTS_CUT_MIN_CHARS,
     COMMENTS_HEADED_CUT_MIN_CHARS,
@@ -180,6 +182,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key, regions)
     labelled = _keep_marked_body(seg.blocks, labelled, regions)
     labelled = _keep_subheads(seg.blocks, labelled, regions)
+    labelled = _keep_introduced_lists(seg.blocks, labelled, regions)
     headline = _headline_index(seg.blocks, labelled, title_key)
     rescued = _fallback_when_unsure(seg.blocks, labelled, headline)
     if rescued is not labelled:
@@ -291,6 +294,54 @@ def _keep_subheads(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                 and not _never_article(block, lb)):
             out[i] = replace(lb, label=CONTENT, score=lb.scores[CONTENT])
     return out
+
+
+def _keep_introduced_lists(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
+                           finder: RegionFinder) -> list[LabelledBlock]:
+    """A list the article introduces ("... the two drawbacks:") is content: set between two
+    content paragraphs of its own container in the main region, the first ending in a colon,
+    and not mostly links (``BODY_LIST_MAX_LINK_SHARE``). The model, reading each short item on
+    its own, takes it for a menu entry."""
+    lists: dict[int, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.tag == "li":
+            lists.setdefault(block.container, []).append(i)
+    out = labelled
+    regions: tuple[str, ...] | None = None
+    for items in lists.values():
+        before, after = items[0] - 1, items[-1] + 1
+        # one flat list (a nested one interleaves its own items), not at the page's ends
+        if (before < 0 or after >= len(blocks) or after - before - 1 != len(items)
+                or all(labelled[i].label == CONTENT for i in items)):
+            continue
+        lineage = blocks[items[0]].lineage
+        if len(lineage) < 2 or not _introduces_list(blocks, labelled, before, after, lineage[1]):
+            continue
+        chars = sum(len(labelled[i].text) for i in items)
+        if sum(blocks[i].link_chars for i in items) >= BODY_LIST_MAX_LINK_SHARE * chars:
+            continue
+        if regions is None:
+            regions = finder.body(labelled)
+        if not (_in_any(blocks[before].path, regions) and _in_any(blocks[after].path, regions)):
+            continue
+        if out is labelled:
+            out = list(labelled)
+        for i in items:
+            if labelled[i].label != CONTENT and not _never_article(blocks[i], labelled[i]):
+                out[i] = replace(labelled[i], label=CONTENT, score=labelled[i].scores[CONTENT])
+    return out
+
+
+def _introduces_list(blocks: tuple[Block, ...], labelled: list[LabelledBlock], before: int,
+                     after: int, parent: int) -> bool:
+    """Block ``before`` is a sentence of element ``parent`` (``BODY_LIST_INTRO_MIN_WORDS`` words
+    or more, not a spec sheet's "Battery type:") ending in a colon, block ``after`` content of
+    the same element, and both are content: the list between them is part of the prose."""
+    intro = labelled[before].text
+    return (labelled[before].label == CONTENT and labelled[after].label == CONTENT
+            and blocks[before].container == parent and blocks[after].container == parent
+            and blocks[before].tag not in _HEADING_TAGS and intro.rstrip().endswith(":")
+            and len(intro.split(None, BODY_LIST_INTRO_MIN_WORDS)) >= BODY_LIST_INTRO_MIN_WORDS)
 
 
 def _between_own_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock], i: int) -> bool:
@@ -410,19 +461,30 @@ def _drop_after_comments_heading(blocks: tuple[Block, ...],
                                  labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Blogs often mark comments up like the post (sibling paragraphs, no "comment" class):
     content after a "Comments" / "Leave a reply" heading that follows the article is the
-    readers' comments. A table cell saying "Comment" heads a column, not a thread. A heading
+    readers' comments. A table cell saying "Comment" heads a column, not a thread, and a bare
+    "Comment" the model takes for content is a sub-head (``_commentary_subhead``). A heading
     element (``<h2>Comments</h2>``) opens one after a short post too; a line or a link needs a
     longer article before it (a "12 comments" link beside the byline opens none)."""
     before = 0
     for i, lb in enumerate(labelled):
         enough = COMMENTS_HEADED_CUT_MIN_CHARS if lb.tag in _HEADING_TAGS else COMMENTS_CUT_MIN_CHARS
         if (before >= enough and is_comments_heading(lb.text)
-                and not _in_table_cell(blocks[i])):
+                and not _in_table_cell(blocks[i]) and not _commentary_subhead(lb)):
             return labelled[:i] + [_as_navigation(x) if x.label == CONTENT else x
                                    for x in labelled[i:]]
         if lb.label == CONTENT:
             before += len(lb.text)
     return labelled
+
+
+def _commentary_subhead(lb: LabelledBlock) -> bool:
+    """A bare "Comment" the model reads as the article's own text is a sub-head (an analysis
+    headed "Briefing", "Comment", "Data"), not the heading of readers' comments."""
+    return lb.label == CONTENT and _BARE_COMMENT.match(lb.text) is not None
+
+
+#: "Comment" alone, without a count: a thread's heading says "Comments" or "3 comments".
+_BARE_COMMENT = re.compile(r"\s*comment\s*:?\s*$", re.IGNORECASE)
 
 
 def _in_table_cell(block: Block) -> bool:

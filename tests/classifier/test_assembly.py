@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.constants import (
+    BODY_LIST_INTRO_MIN_WORDS,
     COMMENTS_CUT_MIN_CHARS,
     COMMENTS_HEADED_CUT_MIN_CHARS,
     CONTENT_THRESHOLD,
@@ -415,6 +416,35 @@ def test_a_linked_sub_head_between_long_paragraphs_of_its_container_is_content()
         _page(boxed), {"The Felbridge desk lamp": 0.5}).paragraphs
 
 
+DRAWBACKS = ["Downtime while the profiler runs", "Data collected locally",
+             "Extra tools to install"]
+
+
+def _introduced_list(intro: str, items: list[str], link: bool = False) -> str:
+    entries = "".join(f"<li><a href='/x'>{item}</a></li>" if link else f"<li>{item}</li>"
+                      for item in items)
+    return ("<header><h1>Bridge closure delayed</h1></header>"
+            f"<div class='body'><p>{PARAGRAPHS[0]}</p><p>{intro}</p><ul>{entries}</ul>"
+            f"<p>{PARAGRAPHS[1]}</p></div>")
+
+
+def test_a_list_the_prose_introduces_is_content():
+    intro = "The engineers listed three drawbacks of the first plan:"
+    scores = {item: 0.3 for item in DRAWBACKS}
+    article = _assemble(_page(_introduced_list(intro, DRAWBACKS)), scores)
+    assert article.paragraphs == [PARAGRAPHS[0], intro, *DRAWBACKS, PARAGRAPHS[1]]
+    # not introduced by a sentence ending in a colon: the model's word stands
+    plain = _assemble(_page(_introduced_list(intro.rstrip(":") + ".", DRAWBACKS)), scores)
+    assert not set(DRAWBACKS) & set(plain.paragraphs)
+    # a spec sheet's label is not a sentence
+    label = " ".join(["Battery"] * (BODY_LIST_INTRO_MIN_WORDS - 2)) + " type:"
+    specs = _assemble(_page(_introduced_list(label, DRAWBACKS)), scores)
+    assert not set(DRAWBACKS) & set(specs.paragraphs)
+    # a list of links is a list of teasers, however it is introduced
+    teasers = _assemble(_page(_introduced_list(intro, DRAWBACKS, link=True)), scores)
+    assert not set(DRAWBACKS) & set(teasers.paragraphs)
+
+
 BENEFITS = ["Unlimited digital access to every story on the site.",
             "The e-paper, a replica of the print edition to read on any device.",
             "Daily puzzles, including the crossword and the quiz.",
@@ -812,6 +842,18 @@ def test_a_comment_column_of_a_data_table_opens_no_thread():
     layout = (f"<table><tr><td>{long_story}</td></tr><tr><td>What do you think?</td></tr>"
               f"<tr><td><p>{comment}</p></td></tr></table>")
     assert comment not in _assemble(_page(layout), {}).body
+
+
+def test_a_bare_comment_sub_head_the_model_trusts_opens_no_thread():
+    # an analysis in sections headed "Comment", "Briefing", ...: the model reads them as its own
+    sections = (f"<h2>Comment</h2><p>{SECOND_HALF[0]}</p>"
+                f"<h2>Briefing</h2><p>{SECOND_HALF[1]}</p>")
+    long_story = _story(extra_body="".join(f"<p>{p}</p>" for p in PARAGRAPHS) + sections)
+    article = _assemble(_page(long_story), {})
+    assert article.paragraphs[-3:] == [SECOND_HALF[0], "Briefing", SECOND_HALF[1]]
+    # the same heading the model doubts (a reply form's) still cuts what follows
+    doubted = _assemble(_page(long_story), {"Comment": 0.1})
+    assert SECOND_HALF[0] not in doubted.paragraphs
 
 
 @pytest.mark.parametrize(("text", "expected"), [
