@@ -214,6 +214,9 @@ RIGHTS_NOTICE_MIN_WORDS = 4
 #: Longest newsletter / follow-us / tip-off prompt (in words) taken as site furniture ("Follow
 #: us on Twitter", "Sign up to our free breaking news emails", "Got a story? Get in touch").
 PROMO_MAX_WORDS = 40
+#: Longest line (in words) opened by a capitalised teaser label ("WATCH | ...", "MORE: ...")
+#: taken as a teaser for a video or another story; a longer one is a paragraph of prose.
+TEASER_LABEL_MAX_WORDS = 25
 #: Share of a "Read more: ..." / "See also: ..." line's characters inside links from which it
 #: is a teaser for another page (navigation), not a sentence of the article.
 RELATED_LINK_MIN_SHARE = 0.5

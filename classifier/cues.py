@@ -23,6 +23,7 @@ from classifier.constants import (
     RELATED_LINK_MIN_SHARE,
     RIGHTS_NOTICE_MIN_WORDS,
     SEGMENT_CACHE_ENTRIES,
+    TEASER_LABEL_MAX_WORDS,
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
@@ -599,15 +600,24 @@ def is_related_link(text: str, link_chars: int) -> bool:
             and bool(_RELATED_LINK_OPENER.match(text.strip())))
 
 
+#: A capitalised label opening a teaser for a video or another story, set into the article
+#: ("WATCH | Palestinians react ...", "MORE: Bridge closure delayed"). Case matters: "More:"
+#: may open a sentence of prose.
+_TEASER_LABEL = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PHOTOS|MORE)\s*[|:]\s")
+
+
 def is_site_furniture(text: str) -> bool:
-    """A "Posted in ... / Tagged ..." line, a share prompt, a "Related posts:" heading, an
-    archive entry, a newsletter / follow-us prompt, the placeholder of an embed held back for
-    consent or a copyright notice: navigation, even inside the article's container."""
+    """A "Posted in ... / Tagged ..." line, a share prompt, a "WATCH | ..." teaser, a "Related
+    posts:" heading, an archive entry, a newsletter / follow-us prompt, the placeholder of an
+    embed held back for consent or a copyright notice: navigation, even inside the article's
+    container."""
     # no more splitting than it takes to know the text is too long
     words = len(text.split(None, FURNITURE_MAX_WORDS))
     if words > FURNITURE_MAX_WORDS:
         return False
     line = text.strip()
+    if words <= TEASER_LABEL_MAX_WORDS and _TEASER_LABEL.match(line):
+        return True
     if _SITE_FURNITURE.match(line) or _PAGE_TOOLS.match(line) or (words <= PROMO_MAX_WORDS and (
             _is_promo_line(line) or _EMBED_PLACEHOLDER.match(line))):
         return True

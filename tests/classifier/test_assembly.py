@@ -31,6 +31,7 @@ from classifier.constants import (
     SPLIT_BODY_GAP_CHARS,
     SUBHEAD_LINKED_NEIGHBOUR_MIN_CHARS,
     SUBHEAD_MAX_WORDS,
+    TEASER_LABEL_MAX_WORDS,
 )
 from classifier.cues import (
     _RIGHTS_NOTICE,
@@ -950,7 +951,13 @@ def test_a_code_listing_in_pre_is_the_articles_text():
     ("Refer to a friend", True), ("Share", True), ("Click photo to enlarge", True),
     ("View larger image", True), ("Send in the engineers, the council said.", False),
     ("Share your pictures of the bridge with us", False),
-    ("Click here to read the council's report", False)])
+    ("Click here to read the council's report", False),
+    # capitalised teaser labels for a video or another story (CBC, Metro)
+    ("WATCH | Residents react to the bridge closure:", True),
+    ("MORE: Ferry timetable doubled while the bridge is shut", True),
+    ("LISTEN: The council leader on the delay", True),
+    ("More: the council will also review the weight limit.", False),
+    ("MORE: " + " ".join(["word"] * TEASER_LABEL_MAX_WORDS), False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
