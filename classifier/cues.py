@@ -500,7 +500,9 @@ def is_comments_heading(text: str) -> bool:
 _SITE_FURNITURE = re.compile(
     r"^(?:posted in|filed (?:under|in)|tagged(?: with| as)?\b|tags?\s*:|categor(?:y|ies)\s*:"
     r"|related (?:posts|articles|stories)\s*(?::|$)|similar posts\s*(?::|$)|recent posts$"
-    r"|you might also like\b|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:"
+    r"|you might also like\b|you may (?:also )?like$|(?:what|more) to read next$|read next$"
+    r"|up next$|[\d.,]+\s?k?\s+shares$"
+    r"|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:"
     r"|this entry was posted\b|you can follow any responses to this entry\b"
     r"|no comments yet\.?$|a version of this article appeared in print\b)"
     rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
@@ -603,7 +605,8 @@ def is_related_link(text: str, link_chars: int) -> bool:
 #: A capitalised label opening a teaser for a video or another story, set into the article
 #: ("WATCH | Palestinians react ...", "MORE: Bridge closure delayed"). Case matters: "More:"
 #: may open a sentence of prose.
-_TEASER_LABEL = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PHOTOS|MORE)\s*[|:]\s")
+_TEASER_LABEL = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PHOTOS|MORE|READ MORE|READ NEXT|READ ALSO"
+                           r"|ALSO READ|SEE ALSO|RELATED|UP NEXT)\s*[|:]\s")
 
 
 def is_site_furniture(text: str) -> bool:

@@ -957,6 +957,10 @@ def test_a_code_listing_in_pre_is_the_articles_text():
     ("MORE: Ferry timetable doubled while the bridge is shut", True),
     ("LISTEN: The council leader on the delay", True),
     ("More: the council will also review the weight limit.", False),
+    ("READ NEXT: Ferry timetable doubled", True), ("RELATED | Ferry fares frozen", True),
+    ("You may also like", True), ("What to read next", True), ("14K Shares", True),
+    ("Read next to the harbour report, the plan looks cautious.", False),
+    ("Residents may like the plan, the council hopes.", False),
     ("MORE: " + " ".join(["word"] * TEASER_LABEL_MAX_WORDS), False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
