@@ -19,6 +19,7 @@ from classifier.constants import (
     COMMENTS_HEADING_MAX_CHARS,
     DATELINE_MAX_OTHER_WORDS,
     FURNITURE_MAX_WORDS,
+    MODULE_HEADING_MAX_WORDS,
     PROMO_MAX_WORDS,
     RELATED_LINK_MIN_SHARE,
     RIGHTS_NOTICE_MIN_WORDS,
@@ -29,7 +30,8 @@ from classifier.constants import (
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
            "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
-           "is_lead_marked", "is_metadata_line", "is_related_link", "is_site_furniture",
+           "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
+           "is_site_furniture",
            "looks_like_code", "looks_like_data", "marked_never_article"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -494,6 +496,27 @@ def is_comments_heading(text: str) -> bool:
     not one: WordPress counts them ("3 Responses"), and an article about an API has a
     "Response" sub-head."""
     return len(text) <= COMMENTS_HEADING_MAX_CHARS and bool(_COMMENTS_HEADING.match(text.strip()))
+
+
+#: The heading of a module of links to other stories: "More from The Nation", "More in
+#: Politics", "Related stories", "You may also like", "Lesen Sie auch", "À lire aussi".
+_RELATED_MODULE_HEADING = re.compile(
+    r"^(?:more (?:from|in)\b.{0,40}|more on this(?: story| topic)?|more stories"
+    r"|related(?: (?:articles?|stories|posts|content|coverage|reading|links|news))?"
+    r"|recommended(?: for you| stories| articles| reading)?"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|read (?:more|next)"
+    r"|what to read next|most (?:read|popular|viewed|shared)|top stories|trending(?: now| stories)?"
+    r"|latest (?:news|stories)|don.?t miss|editor.?s picks|further reading"
+    r"|lesen sie auch|mehr zum thema|auch interessant|weitere artikel"
+    r"|das könnte sie auch interessieren|à lire aussi|lire aussi|sur le même sujet"
+    r"|(?:también )?te puede interesar|lee también|más noticias|leggi anche"
+    r"|potrebbe interessarti)\s*:?$", re.IGNORECASE)
+
+
+def is_related_module_heading(text: str) -> bool:
+    """The heading of a module of links to other stories ("More from The Nation")."""
+    return (len(text.split(None, MODULE_HEADING_MAX_WORDS)) <= MODULE_HEADING_MAX_WORDS
+            and bool(_RELATED_MODULE_HEADING.match(text.strip())))
 
 
 #: Lines that file, tag or share a post, and blog-archive entries ("October 2012 (19)").

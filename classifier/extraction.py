@@ -41,6 +41,7 @@ from classifier.constants import (
     MARKED_BODY_MIN_CHARS,
     MARKED_BODY_SCORE,
     METADATA_MAX_WORDS,
+    MODULE_CUT_MIN_CHARS,
     OUTSIDE_REGION_SCORE,
     PARALLEL_MAX_LINK_SHARE,
     PARALLEL_MIN_CHARS,
@@ -77,6 +78,7 @@ from classifier.cues import (
     is_lead_marked,
     is_metadata_line,
     is_related_link,
+    is_related_module_heading,
     is_site_furniture,
     looks_like_code,
     looks_like_data,
@@ -179,6 +181,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
     labelled = _list_majority(seg.blocks, labelled)
     labelled = _drop_comment_threads(seg.blocks, labelled)
     labelled = _drop_after_comments_heading(seg.blocks, labelled)
+    labelled = _drop_related_modules(seg.blocks, labelled)
     labelled = _drop_outside_main_region(seg.blocks, labelled, title_key, regions)
     labelled = _keep_marked_body(seg.blocks, labelled, regions)
     labelled = _keep_subheads(seg.blocks, labelled, regions)
@@ -475,6 +478,34 @@ def _drop_after_comments_heading(blocks: tuple[Block, ...],
         if lb.label == CONTENT:
             before += len(lb.text)
     return labelled
+
+
+def _drop_related_modules(blocks: tuple[Block, ...],
+                          labelled: list[LabelledBlock]) -> list[LabelledBlock]:
+    """A heading element that opens a module of links to other stories ("More from The
+    Nation", "Related stories") after ``MODULE_CUT_MIN_CHARS`` of content ends the article in
+    its parent element: the teaser cards after it (headline, summary, author) read like prose
+    to the model, and sites set the module inside the article's own container. A heading
+    among the article's paragraphs (content before it in its parent) is left alone."""
+    out = labelled
+    before = 0
+    for i, lb in enumerate(labelled):
+        if lb.label == CONTENT:
+            before += len(lb.text)
+        if (before < MODULE_CUT_MIN_CHARS or blocks[i].tag not in _HEADING_TAGS
+                or not is_related_module_heading(lb.text)):
+            continue
+        parent = lb.path.rpartition("/")[0] + "/"
+        if any(x.label == CONTENT and x.path.startswith(parent) for x in labelled[:i]):
+            continue
+        for j in range(i, len(labelled)):  # the heading and the module after it
+            if not labelled[j].path.startswith(parent):
+                break
+            if out[j].label == CONTENT:
+                if out is labelled:
+                    out = list(labelled)
+                out[j] = _as_navigation(out[j])
+    return out
 
 
 def _commentary_subhead(lb: LabelledBlock) -> bool:

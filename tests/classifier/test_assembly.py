@@ -48,6 +48,7 @@ from classifier.cues import (
     is_inset,
     is_metadata_line,
     is_related_link,
+    is_related_module_heading,
     is_site_furniture,
     looks_like_code,
     looks_like_data,
@@ -843,6 +844,40 @@ def test_a_comment_column_of_a_data_table_opens_no_thread():
     layout = (f"<table><tr><td>{long_story}</td></tr><tr><td>What do you think?</td></tr>"
               f"<tr><td><p>{comment}</p></td></tr></table>")
     assert comment not in _assemble(_page(layout), {}).body
+
+
+TEASER_CARDS = [("Ferry fares frozen for the summer",
+                 "The operator will hold prices until September, it said on Monday."),
+                ("Quay Street traders ask for parking signs",
+                 "Shopkeepers want the council to point drivers to the car parks.")]
+
+
+def _module(heading: str) -> str:
+    cards = "".join(f"<div class='card'><h3>{title}</h3><p>{dek}</p></div>"
+                    for title, dek in TEASER_CARDS)
+    return f"<section class='collections'><h2>{heading}</h2><div>{cards}</div></section>"
+
+
+def test_a_related_module_heading_ends_the_article_in_its_parent():
+    # the module sits inside the article's container; the model reads its cards as prose
+    story = _story(extra_body=_module("More from The Felbridge Gazette"))
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    # an ordinary section heading opens no module
+    plain = _assemble(_page(_story(extra_body=_module("What the engineers found"))), {})
+    assert TEASER_CARDS[0][1] in plain.paragraphs
+    # a heading among the article's own paragraphs (content before it in its parent) is a
+    # sub-head, whatever it says
+    inline = _story(extra_body=f"<h2>Related stories</h2><p>{SECOND_HALF[0]}</p>")
+    assert SECOND_HALF[0] in _assemble(_page(inline), {}).paragraphs
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("More from The Felbridge Gazette", True), ("Related stories", True), ("Read next:", True),
+    ("You may also like", True), ("Lesen Sie auch", True), ("What the engineers found", False),
+    ("More from the minister on the bridge plan, who spoke to reporters on Tuesday", False)])
+def test_related_module_heading(text, expected):
+    assert is_related_module_heading(text) is expected
 
 
 def test_a_bare_comment_sub_head_the_model_trusts_opens_no_thread():
