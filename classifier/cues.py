@@ -31,8 +31,7 @@ __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_wit
            "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
-           "is_site_furniture",
-           "looks_like_code", "looks_like_data", "marked_never_article"]
+           "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
