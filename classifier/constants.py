@@ -103,6 +103,10 @@ REGION_GAP_CHARS = 0
 #: Shortest content block outside the main region that can run on from it (shorter ones are
 #: captions, datelines, stray links).
 REGION_RUN_MIN_CHARS = 200
+#: Shortest content block that the main region's widening to its parent marked up as the
+#: article's text ("entry-content", "post-body") keeps in the body on that ground alone
+#: (shorter lines there are a tool's label or a module's heading).
+WIDENED_REGION_MIN_CHARS = 20
 #: A container twin to the main region (same tag path, indices aside) continues the article's
 #: body when it lies at most this many elements above the region (never above its
 #: ``<article>``) ...

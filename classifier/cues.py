@@ -31,7 +31,8 @@ __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_wit
            "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
-           "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article"]
+           "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article",
+           "marks_body"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -306,7 +307,12 @@ def is_body_marked(tokens: tuple[str, ...],
     """The block or its parent is marked up as the article's text ("entry-content",
     "post-body", itemprop "articleBody")."""
     parent_tokens = ancestors[0][1] if ancestors else ()
-    return not (_BODY_TOKENS.isdisjoint(tokens) and _BODY_TOKENS.isdisjoint(parent_tokens))
+    return marks_body(tokens) or marks_body(parent_tokens)
+
+
+def marks_body(tokens: tuple[str, ...]) -> bool:
+    """An element's class / id / itemprop tokens mark it up as the article's text."""
+    return not _BODY_TOKENS.isdisjoint(tokens)
 
 
 #: Class / id tokens of an article's lead (standfirst, summary, dek).

@@ -63,6 +63,7 @@ from classifier.constants import (
     WARN_EMPTY,
     WARN_INTERNAL,
     WARN_MODEL_ERROR,
+    WIDENED_REGION_MIN_CHARS,
 )
 from classifier.cues import (
     ends_with_photo_credit,
@@ -83,6 +84,7 @@ from classifier.cues import (
     looks_like_code,
     looks_like_data,
     marked_never_article,
+    marks_body,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -609,12 +611,13 @@ def _ancestor_paths(path: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def main_region(labelled: list[LabelledBlock],
-                blocks: tuple[Block, ...] | None = None) -> str | None:
+def main_region(labelled: list[LabelledBlock], blocks: tuple[Block, ...] | None = None, *,
+                widen: bool = False) -> str | None:
     """The deepest element holding ``MAIN_REGION_SHARE`` of the content text, or ``None``.
     With ``blocks``, content in the sidebar (an author bio, an "about this blog" box) does not
     count when at least ``REGION_MIN_CHARS`` of content lie outside it: a short post must not
-    lose its place to a long bio."""
+    lose its place to a long bio; and with ``widen``, the region is the element right above it
+    when the page marks that one up as the article's text (``_marked_parent``)."""
     weights = [len(lb.text) if lb.label == CONTENT else 0 for lb in labelled]
     if blocks is not None:
         # only content weighs: the other blocks need no look at their ancestors, and a
@@ -625,7 +628,30 @@ def main_region(labelled: list[LabelledBlock],
         elsewhere = sum(w for w, side in zip(weights, aside, strict=True) if not side)
         if elsewhere >= REGION_MIN_CHARS:
             weights = [0 if side else w for w, side in zip(weights, aside, strict=True)]
-    return _deepest_holding(zip((lb.path for lb in labelled), weights, strict=True))
+    region = _deepest_holding(zip((lb.path for lb in labelled), weights, strict=True))
+    if widen and region is not None and blocks is not None:
+        return _marked_parent(region, labelled, blocks)
+    return region
+
+
+def _marked_parent(region: str, labelled: list[LabelledBlock], blocks: tuple[Block, ...]) -> str:
+    """The parent of ``region`` when the page marks it up as the article's text
+    ("entry-content", "post-body") and ``region`` is not marked itself: the model's likeliest
+    blocks can gather in one part of the body (a list, a Blogger post's first paragraphs), and
+    the rest of the body is then outside the region."""
+    depth = region.count("/")
+    for lb, block in zip(labelled, blocks, strict=True):
+        if lb.label != CONTENT or not _inside(lb.path, region):
+            continue
+        # ancestors[k] is the element k + 1 steps above the block
+        above = lb.path.count("/") - depth  # steps from the block up to the region
+        chain = ((block.tag, block.tokens), *block.ancestors)
+        if above + 1 >= len(chain) or marks_body(chain[above][1]):
+            return region
+        if marks_body(chain[above + 1][1]):
+            return region.rpartition("/")[0] or region
+        return region
+    return region
 
 
 def _deepest_holding(weighted: Iterable[tuple[str, float]]) -> str | None:
@@ -671,7 +697,7 @@ def body_regions(labelled: list[LabelledBlock],
     ``<h1>`` (the next story of an endless page starts with one), has the region's class names
     (not none: a bare ``<div>`` is anybody's twin), and is at most ``SPLIT_BODY_GAP_CHARS`` of
     other text away from the body (before or after it)."""
-    region = main_region(labelled, blocks)
+    region = main_region(labelled, blocks, widen=True)
     if region is None:
         return ()
     spans, classes, headed = _region_shaped(blocks, region)
@@ -709,6 +735,7 @@ class RegionFinder:
     def __init__(self, blocks: tuple[Block, ...]) -> None:
         self.blocks = blocks
         self._main: dict[tuple[int, ...], str | None] = {}
+        self._core: dict[tuple[int, ...], str | None] = {}
         self._body: dict[tuple[int, ...], tuple[str, ...]] = {}
 
     @staticmethod
@@ -718,8 +745,15 @@ class RegionFinder:
     def main(self, labelled: list[LabelledBlock]) -> str | None:
         key = self._key(labelled)
         if key not in self._main:
-            self._main[key] = main_region(labelled, self.blocks)
+            self._main[key] = main_region(labelled, self.blocks, widen=True)
         return self._main[key]
+
+    def core(self, labelled: list[LabelledBlock]) -> str | None:
+        """The main region before it is widened to a parent marked up as the body."""
+        key = self._key(labelled)
+        if key not in self._core:
+            self._core[key] = main_region(labelled, self.blocks)
+        return self._core[key]
 
     def body(self, labelled: list[LabelledBlock]) -> tuple[str, ...]:
         key = self._key(labelled)
@@ -796,6 +830,12 @@ def _drop_outside_main_region(blocks: tuple[Block, ...], labelled: list[Labelled
     if not regions:
         return labelled
     inside = [i for i, lb in enumerate(labelled) if lb.label == CONTENT and _in_any(lb.path, regions)]
+    core = finder.core(labelled)
+    if core is not None and core != regions[0]:
+        # the region was widened to the marked-up body: a short line there (a tool's label, a
+        # module's heading) still needs a reason of its own to stay
+        inside = [i for i in inside if len(labelled[i].text) >= WIDENED_REGION_MIN_CHARS
+                  or _inside(labelled[i].path, core) or not _inside(labelled[i].path, regions[0])]
     keep = set(inside)
     headline = _headline_index(blocks, labelled, title_key)
     if headline is not None and headline < inside[0]:

@@ -880,6 +880,23 @@ def test_related_module_heading(text, expected):
     assert is_related_module_heading(text) is expected
 
 
+def test_the_main_region_widens_to_its_parent_marked_up_as_the_body():
+    # a Blogger post: the model is sure of a long list, less so of the paragraphs after it
+    items = [p + " " + q for p, q in zip(PARAGRAPHS[:3], SECOND_HALF * 2, strict=False)]
+    post = (f"<div class='post-body'><p>{PARAGRAPHS[1]}</p><p>Blog tools</p>"
+            f"<ul>{''.join(f'<li>{item}</li>' for item in items)}</ul>"
+            f"<p>{PARAGRAPHS[3]}</p><p>Edit post</p><p>{PARAGRAPHS[2]}</p></div>")
+    story = f"<header><h1>Bridge closure delayed</h1></header>{post}"
+    scores = {PARAGRAPHS[1]: 0.7, PARAGRAPHS[2]: 0.7, PARAGRAPHS[3]: 0.7, "Blog tools": 0.9,
+              "Edit post": 0.1}
+    article = _assemble(_page(story), scores)
+    # a short line of the widened part needs a reason of its own ("Blog tools")
+    assert article.paragraphs == [PARAGRAPHS[1], *items, PARAGRAPHS[3], PARAGRAPHS[2]]
+    # the same post in an unmarked <div>: the paragraphs after the list lie outside its region
+    bare = _assemble(_page(story.replace("post-body", "column")), scores)
+    assert bare.paragraphs == [PARAGRAPHS[1], *items]
+
+
 def test_a_bare_comment_sub_head_the_model_trusts_opens_no_thread():
     # an analysis in sections headed "Comment", "Briefing", ...: the model reads them as its own
     sections = (f"<h2>Comment</h2><p>{SECOND_HALF[0]}</p>"
