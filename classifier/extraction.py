@@ -635,10 +635,10 @@ def main_region(labelled: list[LabelledBlock], blocks: tuple[Block, ...] | None 
 
 
 def _marked_parent(region: str, labelled: list[LabelledBlock], blocks: tuple[Block, ...]) -> str:
-    """The parent of ``region`` when the page marks it up as the article's text
-    ("entry-content", "post-body") and ``region`` is not marked itself: the model's likeliest
+    """The parent of ``region`` when the page marks the parent, not ``region``, up as the
+    article's text ("entry-content", "post-body"), else ``region``: the model's likeliest
     blocks can gather in one part of the body (a list, a Blogger post's first paragraphs), and
-    the rest of the body is then outside the region."""
+    the rest of the body would then lie outside the region."""
     depth = region.count("/")
     for lb, block in zip(labelled, blocks, strict=True):
         if lb.label != CONTENT or not _inside(lb.path, region):
@@ -745,7 +745,9 @@ class RegionFinder:
     def main(self, labelled: list[LabelledBlock]) -> str | None:
         key = self._key(labelled)
         if key not in self._main:
-            self._main[key] = main_region(labelled, self.blocks, widen=True)
+            core = self.core(labelled)  # one mass-by-ancestor pass serves both
+            self._main[key] = None if core is None else _marked_parent(core, labelled,
+                                                                       self.blocks)
         return self._main[key]
 
     def core(self, labelled: list[LabelledBlock]) -> str | None:
