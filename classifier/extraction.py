@@ -307,10 +307,7 @@ def _keep_introduced_lists(blocks: tuple[Block, ...], labelled: list[LabelledBlo
     content paragraphs of its own container in the main region, the first ending in a colon,
     and not mostly links (``BODY_LIST_MAX_LINK_SHARE``). The model, reading each short item on
     its own, takes it for a menu entry."""
-    lists: dict[int, list[int]] = {}
-    for i, block in enumerate(blocks):
-        if block.tag == "li":
-            lists.setdefault(block.container, []).append(i)
+    lists = _list_items(blocks)
     out = labelled
     regions: tuple[str, ...] | None = None
     for items in lists.values():
@@ -361,16 +358,22 @@ def _between_own_prose(blocks: tuple[Block, ...], labelled: list[LabelledBlock],
                for k in (i - 1, i + 1))
 
 
+def _list_items(blocks: tuple[Block, ...]) -> dict[int, list[int]]:
+    """The indices of the ``<li>`` blocks of each list (by the list element's serial)."""
+    lists: dict[int, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.tag == "li":
+            lists.setdefault(block.container, []).append(i)
+    return lists
+
+
 def _list_majority(blocks: tuple[Block, ...],
                    labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """A list is one unit: when at most ``LIST_MAJORITY_MAX_CONTENT_SHARE`` of its items (of
     ``LIST_MAJORITY_MIN_ITEMS`` or more) are content, those take the label most of the others
     have. The model judges every item on its own and trusts one that reads like prose in a
     paywall's list of benefits or a list of teasers."""
-    lists: dict[int, list[int]] = {}
-    for i, block in enumerate(blocks):
-        if block.tag == "li":
-            lists.setdefault(block.container, []).append(i)
+    lists = _list_items(blocks)
     out = list(labelled)
     for items in lists.values():
         content = [i for i in items if labelled[i].label == CONTENT]
@@ -697,7 +700,12 @@ def body_regions(labelled: list[LabelledBlock],
     ``<h1>`` (the next story of an endless page starts with one), has the region's class names
     (not none: a bare ``<div>`` is anybody's twin), and is at most ``SPLIT_BODY_GAP_CHARS`` of
     other text away from the body (before or after it)."""
-    region = main_region(labelled, blocks, widen=True)
+    return _twin_regions(main_region(labelled, blocks, widen=True), labelled, blocks)
+
+
+def _twin_regions(region: str | None, labelled: list[LabelledBlock],
+                  blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """``region`` and its twin containers (``body_regions``), or ``()``."""
     if region is None:
         return ()
     spans, classes, headed = _region_shaped(blocks, region)
@@ -760,7 +768,8 @@ class RegionFinder:
     def body(self, labelled: list[LabelledBlock]) -> tuple[str, ...]:
         key = self._key(labelled)
         if key not in self._body:
-            self._body[key] = body_regions(labelled, self.blocks)
+            # from the cached main region: one mass-by-ancestor pass per content set
+            self._body[key] = _twin_regions(self.main(labelled), labelled, self.blocks)
         return self._body[key]
 
 

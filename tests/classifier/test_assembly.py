@@ -696,11 +696,11 @@ def test_region_finder_works_out_each_content_set_once(monkeypatch):
 
     seg, labelled = _label(_page(_story()), {})
     calls = []
-    real = extraction.body_regions
-    monkeypatch.setattr(extraction, "body_regions",
-                        lambda lbs, blocks: calls.append(1) or real(lbs, blocks))
+    real = extraction._twin_regions
+    monkeypatch.setattr(extraction, "_twin_regions",
+                        lambda region, lbs, blocks: calls.append(1) or real(region, lbs, blocks))
     finder = extraction.RegionFinder(seg.blocks)
-    expected = real(labelled, seg.blocks)
+    expected = real(main_region(labelled, seg.blocks, widen=True), labelled, seg.blocks)
     assert finder.body(labelled) == expected == finder.body(list(labelled))
     assert finder.main(labelled) == main_region(labelled, seg.blocks)
     assert len(calls) == 1  # the same content blocks: asked once
