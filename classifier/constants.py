@@ -163,6 +163,9 @@ MARKED_BODY_MAX_LINK_SHARE = 0.5
 #: Photo captions leave the body when the rest of the body has at least this many times their
 #: characters (a photo gallery's captions are its text).
 CAPTIONS_OUT_MIN_RATIO = 1.0
+#: Most characters of text an element named for an image ("image-widget", "imgbox") may hold
+#: with its picture for its text to be the picture's caption (a longer one wraps the article).
+IMAGE_BOX_MAX_CHARS = 1000
 
 #: A block under the content threshold whose tag path, indices aside, is the path of the
 #: article's paragraphs in the main region (each paragraph in its own wrapper) is content,
@@ -226,6 +229,14 @@ TEASER_LABEL_MAX_WORDS = 25
 #: Share of a "Read more: ..." / "See also: ..." line's characters inside links from which it
 #: is a teaser for another page (navigation), not a sentence of the article.
 RELATED_LINK_MIN_SHARE = 0.5
+#: A headline of another story set into the article as an all-capitals link ("2 NY RESIDENTS
+#: ALLEGEDLY RAN SECRET CHINESE POLICE STATION"): at least this share of the line's
+#: characters inside a link, at least this share of its letters capitals, at least this many
+#: words and letters (an acronym or "USA TODAY" link is a word of the prose).
+CAPS_TEASER_MIN_LINK_SHARE = 0.9
+CAPS_TEASER_MIN_UPPER_SHARE = 0.9
+CAPS_TEASER_MIN_WORDS = 3
+CAPS_TEASER_MIN_LETTERS = 10
 #: Longest block that can be the heading of a comment thread ("Comments (12)").
 COMMENTS_HEADING_MAX_CHARS = 40
 #: Characters of content before a comment-thread heading for the content after it to count as

@@ -13,6 +13,10 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
 from classifier.constants import (
+    CAPS_TEASER_MIN_LETTERS,
+    CAPS_TEASER_MIN_LINK_SHARE,
+    CAPS_TEASER_MIN_UPPER_SHARE,
+    CAPS_TEASER_MIN_WORDS,
     CHAIN_CACHE_ENTRIES,
     CODE_MIN_CHAR_SHARE,
     CODE_MIN_MARKERS,
@@ -32,7 +36,7 @@ __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_wit
            "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
            "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article",
-           "marks_body"]
+           "marks_body", "names_image_box"]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -366,6 +370,19 @@ def is_caption(tag: str, tokens: tuple[str, ...],
         "caption" in token for token in parent_tokens)
 
 
+#: Class / id tokens naming an element for its picture ("imgbox", "image-widget", "photo").
+_IMAGE_BOX_TOKEN = re.compile(r"^(?:img|image|photo|picture|pic|figure|media)")
+
+
+def names_image_box(tokens: tuple[str, ...],
+                    ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block or its parent is named for a picture: its text may be the caption (the
+    caller checks that the parent holds the picture and little else)."""
+    parent_tokens = ancestors[0][1] if ancestors else ()
+    return any(_IMAGE_BOX_TOKEN.match(token) for token in tokens) or any(
+        _IMAGE_BOX_TOKEN.match(token) for token in parent_tokens)
+
+
 #: A caption's trailing credit: "... (Image: Getty)", "(Photo: AP)", "(Pic: PA)", "(Credit:
 #: CNET)"; some sites set captions in plain ``<div>``s.
 _CREDIT_SUFFIX = re.compile(r"\((?:images?|photos?|pictures?|pics?|credits?|foto|bild)\s*:"
@@ -625,9 +642,31 @@ _RELATED_LINK_OPENER = re.compile(
 
 
 def is_related_link(text: str, link_chars: int) -> bool:
-    """A "Read more: <headline>" line whose words are mostly a link to another story."""
-    return (bool(text) and link_chars >= RELATED_LINK_MIN_SHARE * len(text)
-            and bool(_RELATED_LINK_OPENER.match(text.strip())))
+    """A "Read more: <headline>" line whose words are mostly a link to another story, or
+    another story's headline linked in capitals ("2 NY RESIDENTS ALLEGEDLY RAN ...")."""
+    if not text:
+        return False
+    if link_chars >= RELATED_LINK_MIN_SHARE * len(text) and _RELATED_LINK_OPENER.match(
+            text.strip()):
+        return True
+    return link_chars >= CAPS_TEASER_MIN_LINK_SHARE * len(text) and _is_capitals_headline(text)
+
+
+def _is_capitals_headline(text: str) -> bool:
+    """A line of several words set in capitals (cased letters only: digits and CJK do not
+    count), starting with a letter or digit (a quoted title in a reference list is not one)."""
+    line = text.strip()
+    if not line[:1].isalnum() or len(line.split(None, CAPS_TEASER_MIN_WORDS)) < (
+            CAPS_TEASER_MIN_WORDS):
+        return False
+    upper = lower = 0
+    for char in line:
+        if char.isupper():
+            upper += 1
+        elif char.islower():
+            lower += 1
+    return (upper + lower >= CAPS_TEASER_MIN_LETTERS
+            and upper >= CAPS_TEASER_MIN_UPPER_SHARE * (upper + lower))
 
 
 #: A capitalised label opening a teaser for a video or another story, set into the article

@@ -31,6 +31,7 @@ from classifier.constants import (
     FALLBACK_SCORE_MARGIN,
     FALLBACK_SHORT_BODY_CHARS,
     FALLBACK_SHORT_BODY_RATIO,
+    IMAGE_BOX_MAX_CHARS,
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
     LEAD_MIN_CHARS,
@@ -85,6 +86,7 @@ from classifier.cues import (
     looks_like_data,
     marked_never_article,
     marks_body,
+    names_image_box,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -203,8 +205,7 @@ def assemble(seg: Segmentation, labelled: list[LabelledBlock], *, url: str | Non
             continue
         kind = _content_role(block, lb)
         if kind == "body":
-            body.append((lb.text, is_caption(block.tag, block.tokens, block.ancestors)
-                         or ends_with_photo_credit(lb.text)))
+            body.append((lb.text, _is_caption(block, lb)))
         else:
             byline.append(lb.text)
     return Article(body="\n\n".join(_without_captions(body)), title=title,
@@ -385,6 +386,28 @@ def _list_majority(blocks: tuple[Block, ...],
         for i in content:
             out[i] = replace(labelled[i], label=label, score=float(labelled[i].scores[label]))
     return out
+
+
+def _is_caption(block: Block, lb: LabelledBlock) -> bool:
+    """A photo caption: marked up as one, ending in a photo credit, or the text of a small
+    element named for its picture ("imgbox", "image-widget") that holds the picture."""
+    if is_caption(block.tag, block.tokens, block.ancestors) or ends_with_photo_credit(lb.text):
+        return True
+    if not names_image_box(block.tokens, block.ancestors):
+        return False
+    box = block.element.getparent()
+    return (box is not None and next(box.iter("img", "picture"), None) is not None
+            and _text_chars_within(box, IMAGE_BOX_MAX_CHARS))
+
+
+def _text_chars_within(element: Any, limit: int) -> bool:
+    """The element's text is at most ``limit`` characters (counted until it is over)."""
+    chars = 0
+    for text in element.itertext():
+        chars += len(text)
+        if chars > limit:
+            return False
+    return True
 
 
 def _without_captions(body: list[tuple[str, bool]]) -> list[str]:

@@ -198,6 +198,22 @@ def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup(
     assert _labels(article)[caption] == CONTENT
 
 
+def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
+    caption = "Engineers on the deck of the old toll bridge at Felbridge on Monday."
+    box = f"<div class='imgbox'><img src='b.jpg'><h2>{caption}</h2></div>"
+    story = _story().replace("<div class='body'>", f"<div class='body'>{box}")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[caption] == CONTENT
+    # the same text without the picture, in a box not named for one, or in a big box that
+    # holds the article is body text
+    for other in (box.replace("<img src='b.jpg'>", ""), box.replace("imgbox", "box"),
+                  box.replace("</h2>", "</h2>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) * 2)):
+        shown = _assemble(_page(_story().replace("<div class='body'>",
+                                                 f"<div class='body'>{other}")), {})
+        assert caption in shown.paragraphs
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Engineers inspect the deck (Image: Getty)", True), ("(Credit: Felbridge Gazette)", True),
     ("Lord Mayor Orla Pemberton (Pic:PA) ", True), ("The deck (Photos: Jane Doe/Gazette)", True),
@@ -1163,6 +1179,14 @@ def test_read_more_teaser_inside_the_story_is_navigation():
     ("Läs mer - Bron stängs i två veckor", 22, True),
     ("READ MORE: Bridge closure delayed", 0, False),     # no link: the article's own words
     ("Read more about the bridge in our guide", 5, False),  # no separator after the opener
+    # another story's headline linked in capitals
+    ("2 FELBRIDGE RESIDENTS SUE COUNTY OVER BRIDGE", 44, True),
+    ("CLICK HERE TO GET THE GAZETTE APP", 33, True),
+    ("2 FELBRIDGE RESIDENTS SUE COUNTY OVER BRIDGE", 20, False),  # mostly not a link
+    ("Felbridge residents sue the county", 34, False),            # not in capitals
+    ("USA TODAY", 9, False), ("NHS ENGLAND", 11, False),         # a name, not a headline
+    ('"THE GIRL WHO LEAPT THROUGH TIME"', 33, False),             # a quoted title
+    ("東京 大阪 名古屋", 9, False),                                   # no cased letters
 ])
 def test_related_link(text, link_chars, expected):
     assert is_related_link(text, link_chars) is expected
