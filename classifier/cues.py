@@ -32,8 +32,8 @@ from classifier.constants import (
 )
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
-           "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_sidebar", "in_social_embed",
-           "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
+           "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_fact_box", "in_sidebar",
+           "in_social_embed", "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
            "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article",
            "marks_body", "names_image_box"]
@@ -255,6 +255,22 @@ def in_social_embed(tokens: tuple[str, ...],
                     ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """The block is (inside) an embedded social-network post."""
     return _carries(_SOCIAL_EMBED_TOKENS, tokens, ancestors)
+
+
+#: Class / id tokens of a fact box set into the story ("factbox", "c-info-box", "infobox";
+#: Metro, Dagbladet, Hessenschau, AP): a sidebar of background facts, lists or a quoted
+#: document, not the article's running text (fundus leaves them out of its gold). Matched
+#: inside longer tokens ("metro-factbox-content"), up to ``_FACT_BOX_LEVELS`` ancestors up.
+_FACT_BOX_TOKEN = re.compile(r"fact-?box|info-?box|fakten-?box|fakta-?boks")
+_FACT_BOX_LEVELS = 6
+
+
+def in_fact_box(tokens: tuple[str, ...],
+                ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is (inside) a fact box set beside the story's text."""
+    return any(_FACT_BOX_TOKEN.search(token) for token in tokens) or any(
+        _FACT_BOX_TOKEN.search(token) for _, element_tokens in ancestors[:_FACT_BOX_LEVELS]
+        for token in element_tokens)
 
 
 #: Form controls: a browser shows their text as a widget (a drop-down's options, a button's

@@ -71,6 +71,7 @@ from classifier.cues import (
     in_bio_box,
     in_comment_thread,
     in_consent_dialog,
+    in_fact_box,
     in_sidebar,
     is_body_marked,
     is_caption,
@@ -467,8 +468,8 @@ def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], b
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
-    """A reader's comment, an author's bio box, a consent dialog, site furniture, a form
-    control, an embedded social-network post or leaked script code or data: never the
+    """A reader's comment, an author's bio box, a consent dialog, a fact box, site furniture,
+    a form control, an embedded social-network post or leaked script code or data: never the
     article's text."""
     return _never_article_element(block) or _never_article_text(block, lb)
 
@@ -479,7 +480,8 @@ def _never_article_element(block: Block) -> bool:
             or in_bio_box(block.tokens, block.ancestors)
             or in_consent_dialog(block.tokens, block.ancestors)
             or marked_never_article(block.tokens, block.ancestors)
-            or is_form_control(block.tag, block.ancestors))
+            or is_form_control(block.tag, block.ancestors)
+            or in_fact_box(block.tokens, block.ancestors))
 
 
 def _never_article_text(block: Block, lb: LabelledBlock) -> bool:

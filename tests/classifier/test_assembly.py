@@ -39,6 +39,7 @@ from classifier.cues import (
     ends_with_photo_credit,
     in_bio_box,
     in_consent_dialog,
+    in_fact_box,
     in_sidebar,
     in_social_embed,
     is_body_marked,
@@ -196,6 +197,29 @@ def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup(
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
+
+
+def test_a_fact_box_set_into_the_story_is_not_its_text():
+    facts = ["The bridge opened in 1871 and was widened in 1958.",
+             "About 9,000 vehicles crossed it each day before the closure."]
+    box = ("<div class='metro-factbox'><div class='metro-factbox-content'><h3>Key facts</h3>"
+           + "".join(f"<p>{fact}</p>" for fact in facts) + "</div></div>")
+    story = _story().replace("</p>", f"</p>{box}", 1)
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[facts[0]] == NAVIGATION
+    # the same box without the class name is the article's text
+    plain = _assemble(_page(story.replace("metro-factbox", "panel")), {})
+    assert facts[0] in plain.paragraphs
+
+
+@pytest.mark.parametrize(("tokens", "ancestors", "expected"), [
+    (("infobox",), (), True), ((), (("div", ("c-info-box-inner",)),), True),
+    ((), (("div", ()),) * 5 + (("aside", ("factbox-81348552",)),), True),
+    ((), (("div", ()),) * 6 + (("aside", ("factbox",)),), False),  # too far up: the page
+    (("info", "box"), (), False), (("informative",), (), False)])
+def test_in_fact_box(tokens, ancestors, expected):
+    assert in_fact_box(tokens, ancestors) is expected
 
 
 def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
