@@ -222,6 +222,9 @@ RIGHTS_NOTICE_MIN_WORDS = 4
 #: Longest newsletter / follow-us / tip-off prompt (in words) taken as site furniture ("Follow
 #: us on Twitter", "Sign up to our free breaking news emails", "Got a story? Get in touch").
 PROMO_MAX_WORDS = 40
+#: Longest affiliate disclosure (in words) taken as one ("If you buy something using links in
+#: our stories, we may earn a commission. This helps support our journalism. Learn more.").
+AFFILIATE_DISCLOSURE_MAX_WORDS = 60
 #: Longest line (in words) opened by a capitalised teaser label ("WATCH | ...", "MORE: ...")
 #: taken as a teaser for a video or another story; a longer one is a paragraph of prose (a
 #: dragnet-train post opens one with "RELATED:").

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
 from classifier.constants import (
+    AFFILIATE_DISCLOSURE_MAX_WORDS,
     CAPS_TEASER_MIN_LETTERS,
     CAPS_TEASER_MIN_LINK_SHARE,
     CAPS_TEASER_MIN_UPPER_SHARE,
@@ -33,7 +34,7 @@ from classifier.constants import (
 
 __all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
            "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_fact_box", "in_sidebar",
-           "in_social_embed", "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
+           "in_social_embed", "is_affiliate_disclosure", "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
            "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
            "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article",
            "marks_body", "names_image_box"]
@@ -641,6 +642,29 @@ _EMBED_PLACEHOLDER = re.compile(
     r"|(?:this|the)\s+(?:external\s+|third[- ]party\s+|embedded\s+)?content\s+(?:is\s+)?"
     r"(?:not\s+available|blocked|hidden)\s+(?:due\s+to|because\s+of)\s+your\s+(?:privacy|cookie|"
     r"consent)\b)", re.IGNORECASE)
+
+
+#: The disclosure that goes with affiliate links ("we may earn a commission", "This article
+#: contains affiliate links"): ad material by the taxonomy, wherever the page sets it.
+_AFFILIATE_DISCLOSURE = re.compile(
+    r"\b(?:(?:may|might|could|will)\s+(?:earn|receive|get|make)\s+(?:a\s+)?(?:small\s+)?"
+    r"(?:commission|share\s+of\s+(?:the\s+)?(?:sales|revenue)|affiliate)"
+    r"|(?:contains|includes|uses)\s+affiliate\s+links?|affiliate\s+commission)", re.IGNORECASE)
+
+
+_SITE_OR_LINKS = re.compile(r"\b(?:we|us|our|links?)\b")
+
+
+def is_affiliate_disclosure(text: str) -> bool:
+    """A short line disclosing that the page's links earn the site a commission."""
+    if len(text.split(None, AFFILIATE_DISCLOSURE_MAX_WORDS)) > AFFILIATE_DISCLOSURE_MAX_WORDS:
+        return False
+    # the literals first: an unanchored ignore-case scan of every line would cost more
+    folded = text.casefold()
+    return (("commission" in folded or "affiliate" in folded or "share of" in folded)
+            and bool(_AFFILIATE_DISCLOSURE.search(text))
+            # the site speaks of its links ("Brokers may earn a commission" is prose)
+            and bool(_SITE_OR_LINKS.search(folded)))
 
 
 #: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").

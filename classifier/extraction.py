@@ -73,6 +73,7 @@ from classifier.cues import (
     in_consent_dialog,
     in_fact_box,
     in_sidebar,
+    is_affiliate_disclosure,
     is_body_marked,
     is_caption,
     is_comments_heading,
@@ -93,6 +94,7 @@ from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
 from classifier.segmentation import Block, Segmentation, normalise_space, segment
 from classifier.types import (
+    AD,
     CONTENT,
     LABELS,
     NAVIGATION,
@@ -434,14 +436,19 @@ def _content_role(block: Block, lb: LabelledBlock) -> str:
 
 
 def _as_navigation(lb: LabelledBlock) -> LabelledBlock:
-    return replace(lb, label=NAVIGATION, score=float(lb.scores.get(NAVIGATION, 0.0)))
+    return _relabelled(lb, NAVIGATION)
+
+
+def _relabelled(lb: LabelledBlock, label: str) -> LabelledBlock:
+    return replace(lb, label=label, score=float(lb.scores.get(label, 0.0)))
 
 
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
     are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
-    story>" teasers, and leaked script code is no text."""
+    story>" teasers, and leaked script code is no text; an affiliate disclosure is ad
+    material."""
     # A container's blocks share their ancestors (the same tuple): judged once per page.
     by_element: dict[Hashable, bool] = {}
     out = []
@@ -449,7 +456,7 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
         if lb.label == CONTENT and (
                 _memo(by_element, (b.tag, b.tokens, id(b.ancestors)), _never_article_element, b)
                 or _never_article_text(b, lb) or is_related_link(lb.text, b.link_chars)):
-            lb = _as_navigation(lb)
+            lb = _relabelled(lb, AD if is_affiliate_disclosure(lb.text) else NAVIGATION)
         out.append(lb)
     return out
 
@@ -469,8 +476,8 @@ def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], b
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
     """A reader's comment, an author's bio box, a consent dialog, a fact box, site furniture,
-    a form control, an embedded social-network post or leaked script code or data: never the
-    article's text."""
+    an affiliate disclosure, a form control, an embedded social-network post or leaked script
+    code or data: never the article's text."""
     return _never_article_element(block) or _never_article_text(block, lb)
 
 
@@ -487,7 +494,7 @@ def _never_article_element(block: Block) -> bool:
 def _never_article_text(block: Block, lb: LabelledBlock) -> bool:
     """``_never_article`` by what the block says."""
     return (looks_like_code(lb.text, block.tag) or looks_like_data(lb.text, block.tag)
-            or is_site_furniture(lb.text))
+            or is_site_furniture(lb.text) or is_affiliate_disclosure(lb.text))
 
 
 def _drop_after_comments_heading(blocks: tuple[Block, ...],

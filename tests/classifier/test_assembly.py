@@ -42,6 +42,7 @@ from classifier.cues import (
     in_fact_box,
     in_sidebar,
     in_social_embed,
+    is_affiliate_disclosure,
     is_body_marked,
     is_caption,
     is_comments_heading,
@@ -58,7 +59,7 @@ from classifier.cues import (
 )
 from classifier.extraction import assemble, main_region
 from classifier.segmentation import Segmentation, segment
-from classifier.types import CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
+from classifier.types import AD, CONTENT, LABELS, NAVIGATION, PAYWALL, Article, LabelledBlock
 
 PARAGRAPHS = [
     "The closure of the old toll bridge at Felbridge has been put back to June, the county "
@@ -197,6 +198,29 @@ def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup(
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
+
+
+def test_an_affiliate_disclosure_in_the_story_is_ad_material():
+    disclosure = ("If you buy something using links in our stories, we may earn a commission. "
+                  "This helps support our journalism.")
+    story = _story().replace("<div class='body'>", f"<div class='body'><p>{disclosure}</p>")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[disclosure] == AD
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("This article contains affiliate links.", True),
+    ("We may earn a commission from links on this page.", True),
+    ("Felbridge Gazette may receive a share of sales from products bought through links.", True),
+    ("When you buy through links on our site, we may earn an affiliate commission.", True),
+    # prose about commissions and affiliates is not a disclosure
+    ("Brokers may earn a commission on every sale, the regulator said.", False),
+    ("The county council set up a commission to study the bridge.", False),
+    ("The club is an affiliate of the regional football association.", False),
+    ("We may earn a commission, the toll operator told councillors. " * 7, False)])  # too long
+def test_is_affiliate_disclosure(text, expected):
+    assert is_affiliate_disclosure(text) is expected
 
 
 def test_a_fact_box_set_into_the_story_is_not_its_text():
