@@ -716,17 +716,52 @@ _TEASER_LABEL = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PHOTOS|MORE|READ MORE|READ N
                            r"|ALSO READ|SEE ALSO|RELATED|UP NEXT)\s*[|:]\s")
 
 
+#: The title of a video set into the article, as its player shows it: after the clip's
+#: length ("2:05 Russia launches largest attack ...") or before the player's "Back to video".
+_VIDEO_TITLE = re.compile(r"^\d{1,2}:\d{2}\s+[A-Z][\w’']*(?:\s+[\w’'-]+){2}|\bBack\s+to\s+video$")
+
+
+def _is_video_teaser(line: str) -> bool:
+    """A video's title line (``_VIDEO_TITLE``); a live blog's entry after its time stamp is
+    a sentence, and ends like one."""
+    return ((line[:1].isdigit() or line.endswith("video")) and bool(_VIDEO_TITLE.search(line))
+            and not _SENTENCE_END.search(line))
+
+
+#: A newsletter box's small print: "You can unsubscribe at any time", "Read our privacy
+#: notice", "I would like to be emailed about offers ...".
+_FINE_PRINT = re.compile(r"\b(?:unsubscribe|opt[- ]out|check\s+out)\s+at\s+any\s*time\b"
+                         r"|(?:^|[.!?]\s+)(?:please\s+)?(?:you\s+can\s+)?(?:read|see|view)\s+our"
+                         r"\s+privacy\s+(?:notice|policy)\b"
+                         r"|^i\s+would\s+like\s+to\s+(?:be\s+e-?mailed|receive)\b", re.IGNORECASE)
+
+
+_WOULD_LIKE = "i would like"
+
+
+def _is_fine_print(line: str) -> bool:
+    """``_FINE_PRINT``, tried only when one of its literals is in the line (an unanchored
+    ignore-case scan of every line would cost more than all the other tests)."""
+    may_match = ("time" in line or "rivacy" in line
+                 or line[:len(_WOULD_LIKE)].casefold() == _WOULD_LIKE)
+    return may_match and bool(_FINE_PRINT.search(line))
+
+
 def is_site_furniture(text: str) -> bool:
-    """A "Posted in ... / Tagged ..." line, a share prompt, a "WATCH | ..." teaser, a "Related
-    posts:" heading, an archive entry, a newsletter / follow-us prompt, the placeholder of an
-    embed held back for consent or a copyright notice: navigation, even inside the article's
-    container."""
+    """A "Posted in ... / Tagged ..." line, a share prompt, a "WATCH | ..." teaser, a video's
+    title line, a "Related posts:" heading, an archive entry, a newsletter / follow-us prompt
+    or its small print, the placeholder of an embed held back for consent or a copyright
+    notice: navigation, even inside the article's container."""
     # no more splitting than it takes to know the text is too long
     words = len(text.split(None, FURNITURE_MAX_WORDS))
     if words > FURNITURE_MAX_WORDS:
         return False
     line = text.strip()
     if words <= TEASER_LABEL_MAX_WORDS and _TEASER_LABEL.match(line):
+        return True
+    if words <= TEASER_LABEL_MAX_WORDS and _is_video_teaser(line):
+        return True
+    if _is_fine_print(line):
         return True
     if _SITE_FURNITURE.match(line) or _PAGE_TOOLS.match(line) or (words <= PROMO_MAX_WORDS and (
             _is_promo_line(line) or _EMBED_PLACEHOLDER.match(line))):

@@ -1077,7 +1077,20 @@ def test_a_code_listing_in_pre_is_the_articles_text():
     ("You may also like", True), ("What to read next", True), ("14K Shares", True),
     ("Read next to the harbour report, the plan looks cautious.", False),
     ("Residents may like the plan, the council hopes.", False),
-    ("MORE: " + " ".join(["word"] * TEASER_LABEL_MAX_WORDS), False)])
+    ("MORE: " + " ".join(["word"] * TEASER_LABEL_MAX_WORDS), False),
+    # a video's title as its player shows it (Global News, National Post)
+    ("2:05 Residents react to the bridge closure", True),
+    ("Residents react to the bridge closure Back to video", True),
+    ("14:32 The council leader has arrived at the bridge.", False),  # a live blog's entry
+    ("10:05 Jon King", False),
+    # a newsletter box's small print
+    ("You can unsubscribe at any time.", True),
+    ("I would like to be emailed about offers and updates from the Felbridge Gazette. Read "
+     "our privacy notice.", True),
+    ("Our members get offers from us and our partners. You can check out at any time. Read "
+     "more about our Privacy Notice", True),
+    ("In the end the council read our privacy policy.", False),
+    ("Residents can opt out at any point, the council said.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
