@@ -32,12 +32,35 @@ from classifier.constants import (
     TEASER_LABEL_MAX_WORDS,
 )
 
-__all__ = ["CLASS_CUES", "PHRASE_CUES", "STOPWORDS", "TAG_VOCABULARY", "ends_with_photo_credit",
-           "in_bio_box", "in_comment_thread", "in_consent_dialog", "in_fact_box", "in_sidebar",
-           "in_social_embed", "is_affiliate_disclosure", "is_body_marked", "is_caption", "is_comments_heading", "is_form_control", "is_inset",
-           "is_lead_marked", "is_metadata_line", "is_related_link", "is_related_module_heading",
-           "is_site_furniture", "looks_like_code", "looks_like_data", "marked_never_article",
-           "marks_body", "names_image_box"]
+__all__ = [
+    "CLASS_CUES",
+    "PHRASE_CUES",
+    "STOPWORDS",
+    "TAG_VOCABULARY",
+    "ends_with_photo_credit",
+    "in_bio_box",
+    "in_comment_thread",
+    "in_consent_dialog",
+    "in_sidebar",
+    "in_social_embed",
+    "in_story_insert",
+    "is_affiliate_disclosure",
+    "is_body_marked",
+    "is_caption",
+    "is_comments_heading",
+    "is_form_control",
+    "is_inset",
+    "is_lead_marked",
+    "is_metadata_line",
+    "is_related_link",
+    "is_related_module_heading",
+    "is_site_furniture",
+    "looks_like_code",
+    "looks_like_data",
+    "marked_never_article",
+    "marks_body",
+    "names_image_box",
+]
 
 #: Block tags with a column of their own (others share ``tag=other``).
 TAG_VOCABULARY = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th",
@@ -258,20 +281,22 @@ def in_social_embed(tokens: tuple[str, ...],
     return _carries(_SOCIAL_EMBED_TOKENS, tokens, ancestors)
 
 
-#: Class / id tokens of a fact box set into the story ("factbox", "c-info-box", "infobox";
-#: Metro, Dagbladet, Hessenschau, AP): a sidebar of background facts, lists or a quoted
-#: document, not the article's running text (fundus leaves them out of its gold). Matched
-#: inside longer tokens ("metro-factbox-content"), up to ``_FACT_BOX_LEVELS`` ancestors up.
-_FACT_BOX_TOKEN = re.compile(r"fact-?box|info-?box|fakten-?box|fakta-?boks")
-_FACT_BOX_LEVELS = 6
+#: Class / id tokens of a box set into the story beside its running text: a fact box
+#: ("factbox", "c-info-box", "infobox"; Metro, Dagbladet, Hessenschau, AP: background facts,
+#: lists, a quoted document) or an inset (Kinja's "core-decorated-inset" card for another
+#: story). Not the article's text: fundus and readability leave them out of their gold.
+#: Matched inside longer tokens ("metro-factbox-content"), up to ``_STORY_INSERT_LEVELS``
+#: ancestors up.
+_STORY_INSERT_TOKEN = re.compile(r"fact-?box|info-?box|fakten-?box|fakta-?boks|(?:^|-)inset(?:-|$)")
+_STORY_INSERT_LEVELS = 6
 
 
-def in_fact_box(tokens: tuple[str, ...],
-                ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
-    """The block is (inside) a fact box set beside the story's text."""
-    return any(_FACT_BOX_TOKEN.search(token) for token in tokens) or any(
-        _FACT_BOX_TOKEN.search(token) for _, element_tokens in ancestors[:_FACT_BOX_LEVELS]
-        for token in element_tokens)
+def in_story_insert(tokens: tuple[str, ...],
+                    ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """The block is (inside) a fact box or an inset set into the story."""
+    return any(_STORY_INSERT_TOKEN.search(token) for token in tokens) or any(
+        _STORY_INSERT_TOKEN.search(token)
+        for _, element_tokens in ancestors[:_STORY_INSERT_LEVELS] for token in element_tokens)
 
 
 #: Form controls: a browser shows their text as a widget (a drop-down's options, a button's

@@ -71,8 +71,8 @@ from classifier.cues import (
     in_bio_box,
     in_comment_thread,
     in_consent_dialog,
-    in_fact_box,
     in_sidebar,
+    in_story_insert,
     is_affiliate_disclosure,
     is_body_marked,
     is_caption,
@@ -488,7 +488,7 @@ def _never_article_element(block: Block) -> bool:
             or in_consent_dialog(block.tokens, block.ancestors)
             or marked_never_article(block.tokens, block.ancestors)
             or is_form_control(block.tag, block.ancestors)
-            or in_fact_box(block.tokens, block.ancestors))
+            or in_story_insert(block.tokens, block.ancestors))
 
 
 def _never_article_text(block: Block, lb: LabelledBlock) -> bool:

@@ -39,9 +39,9 @@ from classifier.cues import (
     ends_with_photo_credit,
     in_bio_box,
     in_consent_dialog,
-    in_fact_box,
     in_sidebar,
     in_social_embed,
+    in_story_insert,
     is_affiliate_disclosure,
     is_body_marked,
     is_caption,
@@ -241,9 +241,12 @@ def test_a_fact_box_set_into_the_story_is_not_its_text():
     (("infobox",), (), True), ((), (("div", ("c-info-box-inner",)),), True),
     ((), (("div", ()),) * 5 + (("aside", ("factbox-81348552",)),), True),
     ((), (("div", ()),) * 6 + (("aside", ("factbox",)),), False),  # too far up: the page
-    (("info", "box"), (), False), (("informative",), (), False)])
-def test_in_fact_box(tokens, ancestors, expected):
-    assert in_fact_box(tokens, ancestors) is expected
+    (("info", "box"), (), False), (("informative",), (), False),
+    # an inset card for another story (Kinja)
+    ((), (("aside", ("core-decorated-inset",)),), True), (("inset",), (), True),
+    (("insets-gallery",), (), False), (("sunset",), (), False)])
+def test_in_story_insert(tokens, ancestors, expected):
+    assert in_story_insert(tokens, ancestors) is expected
 
 
 def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
