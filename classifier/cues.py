@@ -677,6 +677,8 @@ _AFFILIATE_DISCLOSURE = re.compile(
     r"|(?:contains|includes|uses)\s+affiliate\s+links?|affiliate\s+commission)", re.IGNORECASE)
 
 
+#: A disclosure speaks of the site or of its links ("we", "our", "links"); prose about a
+#: commission ("Brokers may earn a commission") does not.
 _SITE_OR_LINKS = re.compile(r"\b(?:we|us|our|links?)\b")
 
 
@@ -687,9 +689,7 @@ def is_affiliate_disclosure(text: str) -> bool:
     # the literals first: an unanchored ignore-case scan of every line would cost more
     folded = text.casefold()
     return (("commission" in folded or "affiliate" in folded or "share of" in folded)
-            and bool(_AFFILIATE_DISCLOSURE.search(text))
-            # the site speaks of its links ("Brokers may earn a commission" is prose)
-            and bool(_SITE_OR_LINKS.search(folded)))
+            and bool(_AFFILIATE_DISCLOSURE.search(text)) and bool(_SITE_OR_LINKS.search(folded)))
 
 
 #: A site's copyright / licence notice ("(c) 2012 The Curious Brain", "All rights reserved").

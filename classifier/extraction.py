@@ -475,9 +475,9 @@ def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], b
 
 
 def _never_article(block: Block, lb: LabelledBlock) -> bool:
-    """A reader's comment, an author's bio box, a consent dialog, a fact box, site furniture,
-    an affiliate disclosure, a form control, an embedded social-network post or leaked script
-    code or data: never the article's text."""
+    """A reader's comment, an author's bio box, a consent dialog, a fact box or inset card,
+    site furniture, an affiliate disclosure, a form control, an embedded social-network post
+    or leaked script code or data: never the article's text."""
     return _never_article_element(block) or _never_article_text(block, lb)
 
 
