@@ -163,9 +163,12 @@ MARKED_BODY_MAX_LINK_SHARE = 0.5
 #: Photo captions leave the body when the rest of the body has at least this many times their
 #: characters (a photo gallery's captions are its text).
 CAPTIONS_OUT_MIN_RATIO = 1.0
-#: Most characters of text an element named for an image ("image-widget", "imgbox") may hold
-#: with its picture for its text to be the picture's caption (a longer one wraps the article).
+#: Most characters of text a ``<figure>`` or an element named for an image ("image-widget",
+#: "imgbox") may hold with its picture for its text to be the picture's caption (a longer one
+#: wraps the article).
 IMAGE_BOX_MAX_CHARS = 1000
+#: Levels up to the ``<figure>`` whose text, with its picture, is the picture's caption.
+FIGURE_LEVELS = 6
 
 #: A block under the content threshold whose tag path, indices aside, is the path of the
 #: article's paragraphs in the main region (each paragraph in its own wrapper) is content,

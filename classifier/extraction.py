@@ -31,6 +31,7 @@ from classifier.constants import (
     FALLBACK_SCORE_MARGIN,
     FALLBACK_SHORT_BODY_CHARS,
     FALLBACK_SHORT_BODY_RATIO,
+    FIGURE_LEVELS,
     IMAGE_BOX_MAX_CHARS,
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
@@ -393,14 +394,39 @@ def _list_majority(blocks: tuple[Block, ...],
 
 def _is_caption(block: Block, lb: LabelledBlock) -> bool:
     """A photo caption: marked up as one, ending in a photo credit, or the text of a small
-    element named for its picture ("imgbox", "image-widget") that holds the picture."""
+    element made for a picture it holds: a ``<figure>`` (a table or block quote in one is
+    not a caption), or the block's parent named for its picture ("imgbox", "image-widget")."""
     if is_caption(block.tag, block.tokens, block.ancestors) or ends_with_photo_credit(lb.text):
         return True
-    if not names_image_box(block.tokens, block.ancestors):
+    levels = _levels_to_figure(block)
+    if levels is None and names_image_box(block.tokens, block.ancestors):
+        levels = 1
+    if levels is None:
         return False
-    box = block.element.getparent()
-    return (box is not None and next(box.iter("img", "picture"), None) is not None
+    box = block.element
+    for _ in range(levels):
+        box = box.getparent()
+        if box is None:
+            return False
+    return (next(box.iter("img", "picture"), None) is not None
             and _text_chars_within(box, IMAGE_BOX_MAX_CHARS))
+
+
+def _levels_to_figure(block: Block) -> int | None:
+    """How many levels up the block's nearest ``<figure>`` is (within ``FIGURE_LEVELS``),
+    unless a table or block quote comes first."""
+    if block.tag in _NOT_CAPTION_TAGS:
+        return None
+    for level, (tag, _) in enumerate(block.ancestors[:FIGURE_LEVELS], start=1):
+        if tag == "figure":
+            return level
+        if tag in _NOT_CAPTION_TAGS:
+            return None
+    return None
+
+
+#: Text in a figure that is not its caption: a table's cells, a pull quote.
+_NOT_CAPTION_TAGS = frozenset({"table", "td", "th", "caption", "blockquote"})
 
 
 def _text_chars_within(element: Any, limit: int) -> bool:

@@ -265,6 +265,25 @@ def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
         assert caption in shown.paragraphs
 
 
+def test_text_of_a_figure_with_its_picture_is_a_caption():
+    caption = "Engineers on the deck of the old toll bridge at Felbridge on Monday."
+    figure = (f"<figure><div class='frame'><img src='b.jpg'></div><div class='text'><p>"
+              f"{caption}</p></div></figure>")
+    story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
+    article = _assemble(_page(story), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert _labels(article)[caption] == CONTENT
+    # a figure without a picture, a table or a pull quote in a figure: the article's text
+    table = "<table><tr><td>" + caption + "</td></tr></table>"
+    quote = f"<blockquote><p>{caption}</p></blockquote>"
+    for other in (figure.replace("<img src='b.jpg'>", ""),
+                  f"<figure><img src='c.jpg'>{table}</figure>",
+                  f"<figure><img src='c.jpg'>{quote}</figure>"):
+        shown = _assemble(_page(_story().replace("<div class='body'>",
+                                                 f"<div class='body'>{other}")), {})
+        assert caption in shown.paragraphs
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("Engineers inspect the deck (Image: Getty)", True), ("(Credit: Felbridge Gazette)", True),
     ("Lord Mayor Orla Pemberton (Pic:PA) ", True), ("The deck (Photos: Jane Doe/Gazette)", True),
