@@ -23,6 +23,7 @@ from classifier.constants import (
     CODE_MIN_MARKERS,
     COMMENTS_HEADING_MAX_CHARS,
     DATELINE_MAX_OTHER_WORDS,
+    FIGURE_LEVELS,
     FURNITURE_MAX_WORDS,
     MODULE_HEADING_MAX_WORDS,
     PROMO_MAX_WORDS,
@@ -37,6 +38,7 @@ __all__ = [
     "PHRASE_CUES",
     "STOPWORDS",
     "TAG_VOCABULARY",
+    "caption_box_levels",
     "ends_with_photo_credit",
     "in_bio_box",
     "in_comment_thread",
@@ -59,7 +61,6 @@ __all__ = [
     "looks_like_data",
     "marked_never_article",
     "marks_body",
-    "names_image_box",
 ]
 
 #: Block tags with a column of their own (others share ``tag=other``).
@@ -414,15 +415,27 @@ def is_caption(tag: str, tokens: tuple[str, ...],
 
 #: Class / id tokens naming an element for its picture ("imgbox", "image-widget", "photo").
 _IMAGE_BOX_TOKEN = re.compile(r"^(?:img|image|photo|picture|pic|figure|media)")
+#: Text in a figure that is not its caption: a table's cells, a pull quote.
+_NOT_CAPTION_TAGS = frozenset({"table", "td", "th", "caption", "blockquote"})
 
 
-def names_image_box(tokens: tuple[str, ...],
-                    ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
-    """The block or its parent is named for a picture: its text may be the caption (the
-    caller checks that the parent holds the picture and little else)."""
+def caption_box_levels(tag: str, tokens: tuple[str, ...],
+                       ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> int | None:
+    """How many levels up the element is whose text, with its picture, would be the block's
+    caption: the nearest ``<figure>`` within ``FIGURE_LEVELS`` (not through a table or block
+    quote), else the parent when the block or the parent is named for a picture; ``None``
+    when there is none (the caller checks that the element holds a picture and little
+    else)."""
+    if tag not in _NOT_CAPTION_TAGS:
+        for level, (ancestor, _) in enumerate(ancestors[:FIGURE_LEVELS], start=1):
+            if ancestor == "figure":
+                return level
+            if ancestor in _NOT_CAPTION_TAGS:
+                break
     parent_tokens = ancestors[0][1] if ancestors else ()
-    return any(_IMAGE_BOX_TOKEN.match(token) for token in tokens) or any(
-        _IMAGE_BOX_TOKEN.match(token) for token in parent_tokens)
+    if any(_IMAGE_BOX_TOKEN.match(token) for token in (*tokens, *parent_tokens)):
+        return 1
+    return None
 
 
 #: A caption's trailing credit: "... (Image: Getty)", "(Photo: AP)", "(Pic: PA)", "(Credit:

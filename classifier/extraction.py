@@ -31,7 +31,6 @@ from classifier.constants import (
     FALLBACK_SCORE_MARGIN,
     FALLBACK_SHORT_BODY_CHARS,
     FALLBACK_SHORT_BODY_RATIO,
-    FIGURE_LEVELS,
     IMAGE_BOX_MAX_CHARS,
     LEAD_MARKED_MIN_CHARS,
     LEAD_MAX_LINK_SHARE,
@@ -68,6 +67,7 @@ from classifier.constants import (
     WIDENED_REGION_MIN_CHARS,
 )
 from classifier.cues import (
+    caption_box_levels,
     ends_with_photo_credit,
     in_bio_box,
     in_comment_thread,
@@ -89,7 +89,6 @@ from classifier.cues import (
     looks_like_data,
     marked_never_article,
     marks_body,
-    names_image_box,
 )
 from classifier.features import page_features
 from classifier.model import BlockModel, ModelError, default_model, model_version
@@ -394,13 +393,11 @@ def _list_majority(blocks: tuple[Block, ...],
 
 def _is_caption(block: Block, lb: LabelledBlock) -> bool:
     """A photo caption: marked up as one, ending in a photo credit, or the text of a small
-    element made for a picture it holds: a ``<figure>`` (a table or block quote in one is
-    not a caption), or the block's parent named for its picture ("imgbox", "image-widget")."""
+    element made for a picture it holds (``cues.caption_box_levels``: a ``<figure>``, or the
+    block's parent named for its picture, "imgbox", "image-widget")."""
     if is_caption(block.tag, block.tokens, block.ancestors) or ends_with_photo_credit(lb.text):
         return True
-    levels = _levels_to_figure(block)
-    if levels is None and names_image_box(block.tokens, block.ancestors):
-        levels = 1
+    levels = caption_box_levels(block.tag, block.tokens, block.ancestors)
     if levels is None:
         return False
     box = block.element
@@ -410,23 +407,6 @@ def _is_caption(block: Block, lb: LabelledBlock) -> bool:
             return False
     return (next(box.iter("img", "picture"), None) is not None
             and _text_chars_within(box, IMAGE_BOX_MAX_CHARS))
-
-
-def _levels_to_figure(block: Block) -> int | None:
-    """How many levels up the block's nearest ``<figure>`` is (within ``FIGURE_LEVELS``),
-    unless a table or block quote comes first."""
-    if block.tag in _NOT_CAPTION_TAGS:
-        return None
-    for level, (tag, _) in enumerate(block.ancestors[:FIGURE_LEVELS], start=1):
-        if tag == "figure":
-            return level
-        if tag in _NOT_CAPTION_TAGS:
-            return None
-    return None
-
-
-#: Text in a figure that is not its caption: a table's cells, a pull quote.
-_NOT_CAPTION_TAGS = frozenset({"table", "td", "th", "caption", "blockquote"})
 
 
 def _text_chars_within(element: Any, limit: int) -> bool:
@@ -700,18 +680,17 @@ def _marked_parent(region: str, labelled: list[LabelledBlock], blocks: tuple[Blo
     article's text ("entry-content", "post-body"), else ``region``: the model's likeliest
     blocks can gather in one part of the body (a list, a Blogger post's first paragraphs), and
     the rest of the body would then lie outside the region."""
-    depth = region.count("/")
-    for lb, block in zip(labelled, blocks, strict=True):
-        if lb.label != CONTENT or not _inside(lb.path, region):
-            continue
-        # ancestors[k] is the element k + 1 steps above the block
-        above = lb.path.count("/") - depth  # steps from the block up to the region
-        chain = ((block.tag, block.tokens), *block.ancestors)
-        if above + 1 >= len(chain) or marks_body(chain[above][1]):
-            return region
-        if marks_body(chain[above + 1][1]):
-            return region.rpartition("/")[0] or region
+    first = next(((lb, block) for lb, block in zip(labelled, blocks, strict=True)
+                  if lb.label == CONTENT and _inside(lb.path, region)), None)
+    if first is None:
         return region
+    lb, block = first
+    # chain[k] is the element k steps above the block; the region is `above` steps up
+    above = lb.path.count("/") - region.count("/")
+    chain = ((block.tag, block.tokens), *block.ancestors)
+    if (above + 1 < len(chain) and not marks_body(chain[above][1])
+            and marks_body(chain[above + 1][1])):
+        return region.rpartition("/")[0] or region
     return region
 
 

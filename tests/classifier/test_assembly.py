@@ -86,6 +86,11 @@ def _story(extra_head: str = "", extra_body: str = "") -> str:
             f"<div class='body'>{body}{extra_body}</div>")
 
 
+def _story_opening_with(html: str) -> str:
+    """``_story()`` with ``html`` set in before its first paragraph."""
+    return _story().replace("<div class='body'>", f"<div class='body'>{html}")
+
+
 def _assemble(html: str, scores: dict[str, float], default: float = 0.99) -> Article:
     """Label every block as the model would: content from CONTENT_THRESHOLD; ``scores`` maps
     a text prefix to its probability of content, other blocks of the article get ``default``
@@ -180,7 +185,7 @@ def test_is_inset(tag, tokens, ancestors, expected):
 def test_captions_leave_the_body_unless_they_are_most_of_it():
     caption = "The old toll bridge at Felbridge, seen from Quay Street on Monday."
     figure = f"<figure><img src='b.jpg'><figcaption>{caption}</figcaption></figure>"
-    story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
+    story = _story_opening_with(figure)
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
@@ -194,7 +199,7 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
 
 def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup():
     caption = "Engineers inspect the deck of the old toll bridge (Image: Felbridge Gazette)"
-    story = _story().replace("<div class='body'>", f"<div class='body'><div>{caption}</div>")
+    story = _story_opening_with(f"<div>{caption}</div>")
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
@@ -203,7 +208,7 @@ def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup(
 def test_an_affiliate_disclosure_in_the_story_is_ad_material():
     disclosure = ("If you buy something using links in our stories, we may earn a commission. "
                   "This helps support our journalism.")
-    story = _story().replace("<div class='body'>", f"<div class='body'><p>{disclosure}</p>")
+    story = _story_opening_with(f"<p>{disclosure}</p>")
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[disclosure] == AD
@@ -252,7 +257,7 @@ def test_in_story_insert(tokens, ancestors, expected):
 def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
     caption = "Engineers on the deck of the old toll bridge at Felbridge on Monday."
     box = f"<div class='imgbox'><img src='b.jpg'><h2>{caption}</h2></div>"
-    story = _story().replace("<div class='body'>", f"<div class='body'>{box}")
+    story = _story_opening_with(box)
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
@@ -260,8 +265,7 @@ def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
     # holds the article is body text
     for other in (box.replace("<img src='b.jpg'>", ""), box.replace("imgbox", "box"),
                   box.replace("</h2>", "</h2>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) * 2)):
-        shown = _assemble(_page(_story().replace("<div class='body'>",
-                                                 f"<div class='body'>{other}")), {})
+        shown = _assemble(_page(_story_opening_with(other)), {})
         assert caption in shown.paragraphs
 
 
@@ -269,7 +273,7 @@ def test_text_of_a_figure_with_its_picture_is_a_caption():
     caption = "Engineers on the deck of the old toll bridge at Felbridge on Monday."
     figure = (f"<figure><div class='frame'><img src='b.jpg'></div><div class='text'><p>"
               f"{caption}</p></div></figure>")
-    story = _story().replace("<div class='body'>", f"<div class='body'>{figure}")
+    story = _story_opening_with(figure)
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
@@ -279,8 +283,7 @@ def test_text_of_a_figure_with_its_picture_is_a_caption():
     for other in (figure.replace("<img src='b.jpg'>", ""),
                   f"<figure><img src='c.jpg'>{table}</figure>",
                   f"<figure><img src='c.jpg'>{quote}</figure>"):
-        shown = _assemble(_page(_story().replace("<div class='body'>",
-                                                 f"<div class='body'>{other}")), {})
+        shown = _assemble(_page(_story_opening_with(other)), {})
         assert caption in shown.paragraphs
 
 
