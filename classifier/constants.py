@@ -167,6 +167,10 @@ CAPTIONS_OUT_MIN_RATIO = 1.0
 #: "imgbox") may hold with its picture for its text to be the picture's caption (a longer one
 #: wraps the article).
 IMAGE_BOX_MAX_CHARS = 1000
+#: Most text (in characters) of an unmarked element beside its picture whose blocks are taken
+#: for a caption or an image tile's teaser (``extraction._beside_picture``): less than
+#: ``IMAGE_BOX_MAX_CHARS``, since nothing names the element for its picture.
+PICTURE_BOX_MAX_CHARS = 300
 #: Levels up to the ``<figure>`` whose text, with its picture, is the picture's caption.
 FIGURE_LEVELS = 6
 
@@ -225,6 +229,12 @@ RIGHTS_NOTICE_MIN_WORDS = 4
 #: Longest newsletter / follow-us / tip-off prompt (in words) taken as site furniture ("Follow
 #: us on Twitter", "Sign up to our free breaking news emails", "Got a story? Get in touch").
 PROMO_MAX_WORDS = 40
+#: Longest block (in characters) tried as an ad slot's label ("Sponsored by <a name of up to
+#: 40 characters>" is the longest the pattern takes).
+AD_LABEL_MAX_CHARS = 80
+#: Longest line (in characters) tried as a truncation notice ("The full article contains 339
+#: words and appears in ... newspaper.").
+TRUNCATION_NOTICE_MAX_CHARS = 200
 #: Longest affiliate disclosure (in words) taken as one ("If you buy something using links in
 #: our stories, we may earn a commission. This helps support our journalism. Learn more.").
 AFFILIATE_DISCLOSURE_MAX_WORDS = 60

@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import TypeVar
 
 from classifier.constants import (
+    AD_LABEL_MAX_CHARS,
     AFFILIATE_DISCLOSURE_MAX_WORDS,
     CAPS_TEASER_MIN_LETTERS,
     CAPS_TEASER_MIN_LINK_SHARE,
@@ -31,6 +32,7 @@ from classifier.constants import (
     RIGHTS_NOTICE_MIN_WORDS,
     SEGMENT_CACHE_ENTRIES,
     TEASER_LABEL_MAX_WORDS,
+    TRUNCATION_NOTICE_MAX_CHARS,
 )
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "in_sidebar",
     "in_social_embed",
     "in_story_insert",
+    "is_ad_label",
     "is_affiliate_disclosure",
     "is_body_marked",
     "is_caption",
@@ -57,6 +60,7 @@ __all__ = [
     "is_related_link",
     "is_related_module_heading",
     "is_site_furniture",
+    "is_truncation_notice",
     "looks_like_code",
     "looks_like_data",
     "marked_never_article",
@@ -599,12 +603,13 @@ def is_related_module_heading(text: str) -> bool:
 #: Lines that file, tag or share a post, and blog-archive entries ("October 2012 (19)").
 _SITE_FURNITURE = re.compile(
     r"^(?:posted in|filed (?:under|in)|tagged(?: with| as)?\b|tags?\s*:|categor(?:y|ies)\s*:"
-    r"|related (?:posts|articles|stories)\s*(?::|$)|similar posts\s*(?::|$)|recent posts$"
+    r"|related (?:posts|articles|stories|content|news|links|coverage|reading)\s*(?::|$)"
+    r"|similar posts\s*(?::|$)|recent posts$|main articles?\s*:"
     r"|you might also like\b|you may (?:also )?like$|(?:what|more) to read next$|read next$"
     r"|up next$|[\d.,]+\s?k?\s+shares$"
     r"|share this\b|like this:|schlagwörter\s*:|etiquetas\s*:"
     r"|this entry was posted\b|you can follow any responses to this entry\b"
-    r"|no comments yet\.?$|a version of this article appeared in print\b)"
+    r"|no comments yet\.?$|a version of this (?:article|story) appear(?:s|ed)\b|our standards\s*:)"
     rf"|^(?:{_MONTHS})\s+\d{{4}}\s*\(\d+\)$", re.IGNORECASE)
 
 
@@ -623,7 +628,7 @@ _PAGE_TOOLS = re.compile(
 
 
 #: "Sign up for our daily newsletter", "Subscribe to breaking news alerts".
-_SIGN_UP = (r"(?:sign\s*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?"
+_SIGN_UP = (r"(?:sign[\s-]*up|subscribe|register)\b.{0,80}?\b(?:newsletters?|e-?mails?|alerts?"
             r"|inbox|bulletins?)\b")
 #: A site's prompt to follow it, sign up for its e-mails or send it a tip: a newsletter box or a
 #: trailer under the story, navigation by the taxonomy (chosen on fundus, held out by site).
@@ -638,6 +643,7 @@ _PROMO_LINE = re.compile(
     r"|for\s+(?:more|the\s+latest)\b.{0,80}?\b(?:(?:news|stories)\s+page|sign\s+up"
     r"|newsletters?|follow\s+us)\b"
     r"|check\s+out\s+more\b.{0,80}?\bsign(?:ing)?\s+up\b"
+    r"|if\s+you\s+(?:enjoyed|liked)\s+this\s+(?:post|article|story)\b"
     r"|(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:story|news\s+tip|tip)\b"
     r"|get\s+in\s+touch\s+with\s+our\s+(?:news\s+)?team\b|fehler\s+gefunden\b)",
     re.IGNORECASE)
@@ -650,13 +656,25 @@ _NAMED_PROMO = re.compile(rf"[\w’' ]{{1,30}}:\s+{_SIGN_UP}", re.IGNORECASE)
 _TO_YOUR_INBOX = re.compile(r"\b(?:delivered|sent|straight)\s+(?:directly\s+)?to\s+your\s+inbox\b",
                             re.IGNORECASE)
 _NAME_COLON_CHARS = 32
+#: A prompt to sign up for the site's newsletter anywhere in a short line ("Please bookmark
+#: nationalpost.com and sign up for our daily newsletter", "To receive these entries ...,
+#: sign up for the Crypto-Gram Newsletter"): "our" newsletter or one by its name, which is
+#: capitalised ("my newsletter" is a blogger's aside, "the newsletter" may be the story's).
+_OUR_NEWSLETTER = re.compile(
+    r"\b(?i:sign(?:ing)?[\s-]*up|subscrib(?:e|ing))\s+(?i:for|to)\s+"
+    r"(?:(?i:our)\b.{0,60}?|(?i:the)\s+[A-Z][\w’'-]*(?:\s+[\w’'&-]+){0,5}?\s+)"
+    r"(?i:newsletters?)\b")
 
 
 def _is_promo_line(line: str) -> bool:
-    """A site's prompt to follow it, sign up or send a tip (``_PROMO_LINE`` and the two above)."""
-    return bool(_PROMO_LINE.match(line)
-                or (line.find(":", 1, _NAME_COLON_CHARS) > 0 and _NAMED_PROMO.match(line))
-                or ("inbox" in line.lower() and _TO_YOUR_INBOX.search(line)))
+    """A site's prompt to follow it, sign up or send a tip (``_PROMO_LINE`` and the three
+    above)."""
+    if _PROMO_LINE.match(line) or (line.find(":", 1, _NAME_COLON_CHARS) > 0
+                                   and _NAMED_PROMO.match(line)):
+        return True
+    lowered = line.lower()
+    return bool(("inbox" in lowered and _TO_YOUR_INBOX.search(line))
+                or ("newsletter" in lowered and _OUR_NEWSLETTER.search(line)))
 
 
 #: The placeholder of a third-party embed (video, post, map) held back until the reader
@@ -680,6 +698,36 @@ _EMBED_PLACEHOLDER = re.compile(
     r"|(?:this|the)\s+(?:external\s+|third[- ]party\s+|embedded\s+)?content\s+(?:is\s+)?"
     r"(?:not\s+available|blocked|hidden)\s+(?:due\s+to|because\s+of)\s+your\s+(?:privacy|cookie|"
     r"consent)\b)", re.IGNORECASE)
+
+
+#: Whole-block ad labels ("Advertisement", "STORY CONTINUES BELOW THIS AD", "Sponsored by ...").
+_AD_LABEL = re.compile(
+    r"^(?:-+\s*)?(?:advertisement|advertisements|advertising|advert|ad|ads|anzeige|werbung|"
+    r"publicidad|publicité|publicite|pubblicità|pubblicita|reklame|advertentie|publicidade|"
+    r"sponsored(?: (?:content|links?|stories|by .{1,40}))?|promoted(?: (?:content|stories|links?))?|"
+    r"paid (?:partner )?content|partner content|contenido patrocinado|gesponsert|"
+    r"(?:the )?story continues below(?: this)?(?: ad(?:vertisement)?)?|"
+    r"article continues (?:below|after)(?: this)?(?: ad(?:vertisement)?)?|"
+    r"continue reading below|ads? by .{1,30}|around the web|from our partners|you may like)"
+    r"(?:\s*-+)?\s*[:.]?$", re.I)
+
+
+def is_ad_label(text: str) -> bool:
+    """A block that is only an ad slot's label: ad material by the taxonomy (seed 004's "STORY
+    CONTINUES BELOW THIS AD"), even where the model takes it for a line of the article."""
+    return len(text) <= AD_LABEL_MAX_CHARS and bool(_AD_LABEL.match(text.strip()))
+
+
+#: A syndicator's note that the page shows only the start of a story ("The full article
+#: contains 339 words and appears in Press Association newspaper."): a truncation notice,
+#: paywall material by the taxonomy.
+_TRUNCATION_NOTICE = re.compile(r"^the\s+full\s+(?:article|story|text)\s+(?:contains|has|runs\s+to)"
+                                r"\s+[\d,.]+\s+words\b", re.IGNORECASE)
+
+
+def is_truncation_notice(text: str) -> bool:
+    """A line saying the page holds only part of a longer story."""
+    return len(text) <= TRUNCATION_NOTICE_MAX_CHARS and bool(_TRUNCATION_NOTICE.match(text))
 
 
 #: The disclosure that goes with affiliate links ("we may earn a commission", "This article

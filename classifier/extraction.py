@@ -49,6 +49,7 @@ from classifier.constants import (
     PARALLEL_PASSES,
     PARALLEL_PATH_MIN_CHARS,
     PARALLEL_PAYWALL_MIN_SCORE,
+    PICTURE_BOX_MAX_CHARS,
     REGION_CACHE_ENTRIES,
     REGION_GAP_CHARS,
     REGION_MIN_CHARS,
@@ -74,6 +75,7 @@ from classifier.cues import (
     in_consent_dialog,
     in_sidebar,
     in_story_insert,
+    is_ad_label,
     is_affiliate_disclosure,
     is_body_marked,
     is_caption,
@@ -85,6 +87,7 @@ from classifier.cues import (
     is_related_link,
     is_related_module_heading,
     is_site_furniture,
+    is_truncation_notice,
     looks_like_code,
     looks_like_data,
     marked_never_article,
@@ -113,6 +116,8 @@ logger = logging.getLogger(__name__)
 _HEADLINE_TAGS = frozenset({"h1", "h2"})
 _SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _HEADING_TAGS = _HEADLINE_TAGS | _SUBHEAD_TAGS
+#: Blocks that are the article's own prose or list, whatever stands beside them.
+_PROSE_TAGS = frozenset({"p", "li"})
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»]|::)\s+")
 _PATH_INDEX = re.compile(r"\[\d+\]")
 _model_failure: list[str] = []
@@ -392,14 +397,15 @@ def _list_majority(blocks: tuple[Block, ...],
 
 
 def _is_caption(block: Block, lb: LabelledBlock) -> bool:
-    """A photo caption: marked up as one, ending in a photo credit, or the text of a small
+    """A photo caption: marked up as one, ending in a photo credit, the text of a small
     element made for a picture it holds (``cues.caption_box_levels``: a ``<figure>``, or the
-    block's parent named for its picture, "imgbox", "image-widget")."""
+    block's parent named for its picture, "imgbox", "image-widget"), or else the text of a
+    small element beside its picture (``_beside_picture``)."""
     if is_caption(block.tag, block.tokens, block.ancestors) or ends_with_photo_credit(lb.text):
         return True
     levels = caption_box_levels(block.tag, block.tokens, block.ancestors)
     if levels is None:
-        return False
+        return _beside_picture(block)
     box = block.element
     for _ in range(levels):
         box = box.getparent()
@@ -407,6 +413,18 @@ def _is_caption(block: Block, lb: LabelledBlock) -> bool:
             return False
     return (next(box.iter("img", "picture"), None) is not None
             and _text_chars_within(box, IMAGE_BOX_MAX_CHARS))
+
+
+def _beside_picture(block: Block) -> bool:
+    """The text of a small element that holds a picture, unmarked: a caption set in a plain
+    ``<div>`` beside its image, or an image tile's teaser ("Win tickets ..."). Paragraphs and
+    list items are the article's own prose and lists, even with an image among them."""
+    if block.tag in _PROSE_TAGS or block.element is None:
+        return False
+    box = block.element.getparent()
+    # the text first: it stops at the limit, where looking for a picture walks the subtree
+    return (box is not None and _text_chars_within(box, PICTURE_BOX_MAX_CHARS)
+            and next(box.iter("img", "picture"), None) is not None)
 
 
 def _text_chars_within(element: Any, limit: int) -> bool:
@@ -453,18 +471,33 @@ def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
     are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
-    story>" teasers, and leaked script code is no text; an affiliate disclosure is ad
-    material."""
+    story>" teasers, and leaked script code is no text; an affiliate disclosure and an ad
+    slot's label ("Advertisement") are ad material, a truncation notice paywall material."""
     # A container's blocks share their ancestors (the same tuple): judged once per page.
     by_element: dict[Hashable, bool] = {}
     out = []
     for b, lb in zip(blocks, labelled, strict=True):
-        if lb.label == CONTENT and (
-                _memo(by_element, (b.tag, b.tokens, id(b.ancestors)), _never_article_element, b)
-                or _never_article_text(b, lb) or is_related_link(lb.text, b.link_chars)):
-            lb = _relabelled(lb, AD if is_affiliate_disclosure(lb.text) else NAVIGATION)
+        if lb.label == CONTENT:
+            label = _label_by_taxonomy(b, lb, by_element)
+            if label is not None:
+                lb = _relabelled(lb, label)
         out.append(lb)
     return out
+
+
+def _label_by_taxonomy(block: Block, lb: LabelledBlock,
+                       by_element: dict[Hashable, bool]) -> str | None:
+    """The label a content block has by the taxonomy when it is not the article's text, else
+    ``None`` (``by_element``: the step's memo of verdicts by where a block is)."""
+    if is_ad_label(lb.text):
+        return AD
+    if is_truncation_notice(lb.text):
+        return PAYWALL
+    if (_memo(by_element, (block.tag, block.tokens, id(block.ancestors)),
+              _never_article_element, block)
+            or _never_article_text(block, lb) or is_related_link(lb.text, block.link_chars)):
+        return AD if is_affiliate_disclosure(lb.text) else NAVIGATION
+    return None
 
 
 def _memo(verdicts: dict[Hashable, bool], key: Hashable, judge: Callable[[_T], bool],

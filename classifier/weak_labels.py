@@ -53,6 +53,7 @@ from classifier.constants import (
     WEAK_SHINGLE,
     WEAK_TITLE_SIMILARITY,
 )
+from classifier.cues import is_ad_label
 from classifier.segmentation import Block, Segmentation, segment
 from classifier.types import AD, CONTENT, NAVIGATION, PAYWALL
 
@@ -108,16 +109,6 @@ _PAYWALL_RAW_PREFIXES = ("tp-", "piano-", "muro-pago", "paywall")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
-#: Whole-block ad labels ("Advertisement", "STORY CONTINUES BELOW THIS AD", ...).
-_AD_LABEL = re.compile(
-    r"^(?:-+\s*)?(?:advertisement|advertisements|advertising|advert|ad|ads|anzeige|werbung|"
-    r"publicidad|publicité|publicite|pubblicità|pubblicita|reklame|advertentie|publicidade|"
-    r"sponsored(?: (?:content|links?|stories|by .{1,40}))?|promoted(?: (?:content|stories|links?))?|"
-    r"paid (?:partner )?content|partner content|contenido patrocinado|gesponsert|"
-    r"(?:the )?story continues below(?: this)?(?: ad(?:vertisement)?)?|"
-    r"article continues (?:below|after)(?: this)?(?: ad(?:vertisement)?)?|"
-    r"continue reading below|ads? by .{1,30}|around the web|from our partners|you may like)"
-    r"(?:\s*-+)?\s*[:.]?$", re.I)
 _AD_PHRASE = re.compile(
     r"\b(?:we (?:may )?earn (?:a )?commission|affiliate links?|paid partnership|sponsored by|"
     r"presented by|in partnership with|brought to you by)\b", re.I)
@@ -572,7 +563,7 @@ def _phrase_label(block: Block, paywalled: bool) -> str | None:
     text = block.text
     if len(text.split()) > WEAK_MAX_EVIDENCE_WORDS or _linky(block):
         return None  # menu links ("Subscribe", "Publicidad" in a footer) are navigation
-    if _AD_LABEL.match(text) or _AD_PHRASE.search(text):
+    if is_ad_label(text) or _AD_PHRASE.search(text):
         return AD
     if _FREE_SIGNUP.search(text):
         return None

@@ -42,6 +42,7 @@ from classifier.cues import (
     in_sidebar,
     in_social_embed,
     in_story_insert,
+    is_ad_label,
     is_affiliate_disclosure,
     is_body_marked,
     is_caption,
@@ -52,6 +53,7 @@ from classifier.cues import (
     is_related_link,
     is_related_module_heading,
     is_site_furniture,
+    is_truncation_notice,
     looks_like_code,
     looks_like_data,
     marked_never_article,
@@ -197,21 +199,65 @@ def test_captions_leave_the_body_unless_they_are_most_of_it():
     assert shown.paragraphs == [*slides, "Short note."]
 
 
+def _assert_out_of_body(html: str, labels: dict[str, str]) -> None:
+    """``html`` set in before the story's first paragraph leaves the body, its blocks labelled
+    ``labels`` (text -> label)."""
+    article = _assemble(_page(_story_opening_with(html)), {})
+    assert article.paragraphs == PARAGRAPHS
+    assert {text: _labels(article)[text] for text in labels} == labels
+
+
 def test_a_caption_ending_in_a_photo_credit_leaves_the_body_whatever_its_markup():
     caption = "Engineers inspect the deck of the old toll bridge (Image: Felbridge Gazette)"
-    story = _story_opening_with(f"<div>{caption}</div>")
+    _assert_out_of_body(f"<div>{caption}</div>", {caption: CONTENT})
+
+
+def test_the_text_of_a_small_element_beside_its_picture_leaves_the_body():
+    caption = "Engineers inspect the deck of the old toll bridge"
+    teaser = "Win tickets to the bridge reopening party"
+    # a caption is content by the taxonomy, but not the article's text
+    _assert_out_of_body(
+        f"<div class='c1'><div class='c2'><img src='deck.jpg'></div><div class='c3'>{caption}"
+        f"</div></div><div class='c4'><a href='/win'><img src='party.jpg'></a>"
+        f"<h3>{teaser}</h3></div>", {caption: CONTENT})
+
+
+def test_paragraphs_and_list_items_beside_a_picture_stay_in_the_body():
+    item = "Ferry fares are frozen while the bridge is shut"
+    story = _story(extra_body=f"<p><img src='map.jpg'>{PARAGRAPHS[0]}</p>"
+                              f"<ul><li><img src='ferry.jpg'>{item}</li></ul>")
     article = _assemble(_page(story), {})
-    assert article.paragraphs == PARAGRAPHS
-    assert _labels(article)[caption] == CONTENT
+    assert article.paragraphs == [*PARAGRAPHS, PARAGRAPHS[0], item]
 
 
 def test_an_affiliate_disclosure_in_the_story_is_ad_material():
     disclosure = ("If you buy something using links in our stories, we may earn a commission. "
                   "This helps support our journalism.")
-    story = _story_opening_with(f"<p>{disclosure}</p>")
+    _assert_out_of_body(f"<p>{disclosure}</p>", {disclosure: AD})
+
+
+def test_an_ad_slots_label_in_the_story_is_ad_material():
+    label = "Story continues below advertisement"
+    _assert_out_of_body(f"<p>{label}</p><div>Advertisement</div>",
+                        {label: AD, "Advertisement": AD})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Advertisement", True), ("ADVERTISEMENT", True), ("- Advertisement -", True),
+    ("STORY CONTINUES BELOW THIS AD", True), ("Sponsored by Quay Street Motors", True),
+    ("Anzeige", True), ("Advertisement for the new bridge tolls ran on Tuesday.", False),
+    ("Sponsored by " + "Quay Street Motors and Partners " * 3, False)])  # too long for a label
+def test_is_ad_label(text, expected):
+    assert is_ad_label(text) is expected
+
+
+def test_a_truncation_notice_is_paywall_material():
+    notice = "The full article contains 339 words and appears in Felbridge Gazette newspaper."
+    story = _story(extra_body=f"<p>{notice}</p>")
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
-    assert _labels(article)[disclosure] == AD
+    assert _labels(article)[notice] == PAYWALL
+    assert not is_truncation_notice("The full article of the council's report runs to 40 pages.")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -261,9 +307,10 @@ def test_text_of_a_small_box_named_for_its_picture_is_a_caption():
     article = _assemble(_page(story), {})
     assert article.paragraphs == PARAGRAPHS
     assert _labels(article)[caption] == CONTENT
-    # the same text without the picture, in a box not named for one, or in a big box that
-    # holds the article is body text
-    for other in (box.replace("<img src='b.jpg'>", ""), box.replace("imgbox", "box"),
+    # the same text without the picture, or in a big box that holds the article, is body
+    # text (in a small box not named for its picture it is still a caption: see
+    # test_the_text_of_a_small_element_beside_its_picture_leaves_the_body)
+    for other in (box.replace("<img src='b.jpg'>", ""),
                   box.replace("</h2>", "</h2>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) * 2)):
         shown = _assemble(_page(_story_opening_with(other)), {})
         assert caption in shown.paragraphs
@@ -1115,7 +1162,25 @@ def test_a_code_listing_in_pre_is_the_articles_text():
     ("Our members get offers from us and our partners. You can check out at any time. Read "
      "more about our Privacy Notice", True),
     ("In the end the council read our privacy policy.", False),
-    ("Residents can opt out at any point, the council said.", False)])
+    ("Residents can opt out at any point, the council said.", False),
+    # a newsletter prompt anywhere in a short line, its "sign-up" hyphenated too
+    ("Our website is the place for the latest local news. Please bookmark felbridge.example "
+     "and sign up for our daily newsletter, Quayside, here.", True),
+    ("To receive these entries once a month by e-mail, sign up for the Quay Street Newsletter.",
+     True),
+    ("Sign-up To The Newsletter And Get A Free Map Of The Bridge", True),
+    ("If you want in, just sign up for my newsletter (it's free).", False),
+    ("The council said residents who sign up for the newsletter will hear of closures.", False),
+    ("If you enjoyed this article, enter your email below to get free updates!", True),
+    ("If you enjoyed this town, the council said, visit it again.", False),
+    # lines about the page rather than the story
+    ("Our Standards: The Felbridge Gazette Trust Principles.", True),
+    ("Our standards of repair are high, the engineer said.", False),
+    ("A version of this article appeared June 9, 2026, on page A2 of the Felbridge Gazette.",
+     True),
+    ("A version of this article appears in print on June 10, 2026.", True),
+    ("Related Content", True), ("Related news:", True), ("Main article: Felbridge", True),
+    ("Related news reached the council on Tuesday.", False)])
 def test_site_furniture(text, expected):
     assert is_site_furniture(text) is expected
 
