@@ -235,6 +235,10 @@ AD_LABEL_MAX_CHARS = 80
 #: Longest line (in characters) tried as a truncation notice ("The full article contains 339
 #: words and appears in ... newspaper.").
 TRUNCATION_NOTICE_MAX_CHARS = 200
+#: A block at least this share of whose characters sit in links, with at least this many bars
+#: or bullets between its items, is a menu set as one line ("Football | Cricket | Golf").
+LINK_MENU_MIN_LINK_SHARE = 0.7
+LINK_MENU_MIN_SEPARATORS = 3
 #: Longest affiliate disclosure (in words) taken as one ("If you buy something using links in
 #: our stories, we may earn a commission. This helps support our journalism. Learn more.").
 AFFILIATE_DISCLOSURE_MAX_WORDS = 60

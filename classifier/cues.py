@@ -26,6 +26,8 @@ from classifier.constants import (
     DATELINE_MAX_OTHER_WORDS,
     FIGURE_LEVELS,
     FURNITURE_MAX_WORDS,
+    LINK_MENU_MIN_LINK_SHARE,
+    LINK_MENU_MIN_SEPARATORS,
     MODULE_HEADING_MAX_WORDS,
     PROMO_MAX_WORDS,
     RELATED_LINK_MIN_SHARE,
@@ -56,6 +58,7 @@ __all__ = [
     "is_form_control",
     "is_inset",
     "is_lead_marked",
+    "is_link_menu",
     "is_metadata_line",
     "is_related_link",
     "is_related_module_heading",
@@ -588,6 +591,7 @@ _RELATED_MODULE_HEADING = re.compile(
     r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|read (?:more|next)"
     r"|what to read next|most (?:read|popular|viewed|shared)|top stories|trending(?: now| stories)?"
     r"|latest (?:news|stories)|don.?t miss|editor.?s picks|further reading"
+    r"|(?:[\w.'’-]+ ){0,2}headlines|other (?:news|stories|headlines)|more (?:news|headlines)"
     r"|lesen sie auch|mehr zum thema|auch interessant|weitere artikel"
     r"|das könnte sie auch interessieren|à lire aussi|lire aussi|sur le même sujet"
     r"|(?:también )?te puede interesar|lee también|más noticias|leggi anche"
@@ -765,6 +769,17 @@ _RELATED_LINK_OPENER = re.compile(
     r"|lee también|leer más|te puede interesar|leggi anche|leia também|leia mais|lees ook"
     r"|lees meer|les også|les mer|læs også|læs mere|läs också|läs mer|lue myös|czytaj też"
     r"|czytaj także|čtěte také|přečtěte si také)\s*[:\-–—|»>]", re.IGNORECASE)
+
+
+#: What separates the items of a menu set as one line ("Football | Cricket | Golf").
+_MENU_SEPARATOR = re.compile(r"\s[|•·»]\s")
+
+
+def is_link_menu(text: str, link_chars: int) -> bool:
+    """A line of links separated by bars or bullets: a menu or a share bar set as one block
+    ("Sport Homepage | Football | Cricket | ...", "del.icio.us | Digg it | Reddit")."""
+    return (link_chars >= LINK_MENU_MIN_LINK_SHARE * len(text)
+            and len(_MENU_SEPARATOR.findall(text)) >= LINK_MENU_MIN_SEPARATORS)
 
 
 def is_related_link(text: str, link_chars: int) -> bool:

@@ -83,6 +83,7 @@ from classifier.cues import (
     is_form_control,
     is_inset,
     is_lead_marked,
+    is_link_menu,
     is_metadata_line,
     is_related_link,
     is_related_module_heading,
@@ -495,7 +496,8 @@ def _label_by_taxonomy(block: Block, lb: LabelledBlock,
         return PAYWALL
     if (_memo(by_element, (block.tag, block.tokens, id(block.ancestors)),
               _never_article_element, block)
-            or _never_article_text(block, lb) or is_related_link(lb.text, block.link_chars)):
+            or _never_article_text(block, lb) or is_related_link(lb.text, block.link_chars)
+            or is_link_menu(lb.text, block.link_chars)):
         return AD if is_affiliate_disclosure(lb.text) else NAVIGATION
     return None
 

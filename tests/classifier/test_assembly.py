@@ -49,6 +49,7 @@ from classifier.cues import (
     is_comments_heading,
     is_form_control,
     is_inset,
+    is_link_menu,
     is_metadata_line,
     is_related_link,
     is_related_module_heading,
@@ -1011,7 +1012,9 @@ def test_a_related_module_heading_ends_the_article_in_its_parent():
 @pytest.mark.parametrize(("text", "expected"), [
     ("More from The Felbridge Gazette", True), ("Related stories", True), ("Read next:", True),
     ("You may also like", True), ("Lesen Sie auch", True), ("What the engineers found", False),
-    ("More from the minister on the bridge plan, who spoke to reporters on Tuesday", False)])
+    ("More from the minister on the bridge plan, who spoke to reporters on Tuesday", False),
+    ("B.C. Headlines", True), ("Canada Headlines", True), ("Other news", True),
+    ("More headlines", True), ("Headlines the council would rather forget", False)])
 def test_related_module_heading(text, expected):
     assert is_related_module_heading(text) is expected
 
@@ -1341,3 +1344,20 @@ def test_read_more_teaser_inside_the_story_is_navigation():
 ])
 def test_related_link(text, link_chars, expected):
     assert is_related_link(text, link_chars) is expected
+
+
+@pytest.mark.parametrize(("text", "link_share", "expected"), [
+    ("Sport Homepage | Football | Cricket | Rugby Union | Tennis | Golf", 0.9, True),
+    ("del.icio.us | Digg it | Reddit | Newsvine", 1.0, True),
+    ("Home » News » Local » Felbridge", 0.8, True),
+    ("Football | Cricket | Golf", 1.0, False),                       # two bars: a short list
+    ("Council | Engineers | Traders | Residents all met on Tuesday", 0.2, False),  # prose
+])
+def test_link_menu(text, link_share, expected):
+    assert is_link_menu(text, int(link_share * len(text))) is expected
+
+
+def test_a_menu_set_as_one_line_in_the_story_leaves_the_body():
+    menu = ("<div><a href='/'>Sport Homepage</a> | <a href='/f'>Football</a> | "
+            "<a href='/c'>Cricket</a> | <a href='/g'>Golf</a> | <a href='/t'>Tennis</a></div>")
+    _assert_out_of_body(menu, {"Sport Homepage | Football | Cricket | Golf | Tennis": NAVIGATION})
