@@ -471,9 +471,10 @@ def _relabelled(lb: LabelledBlock, label: str) -> LabelledBlock:
 def _drop_comment_threads(blocks: tuple[Block, ...],
                           labelled: list[LabelledBlock]) -> list[LabelledBlock]:
     """Readers' comments are navigation by the taxonomy, however article-like their prose; so
-    are author bio boxes, "Posted in / Tagged" lines, archive entries and "Read more: <other
-    story>" teasers, and leaked script code is no text; an affiliate disclosure and an ad
-    slot's label ("Advertisement") are ad material, a truncation notice paywall material."""
+    are author bio boxes, "Posted in / Tagged" lines, archive entries, "Read more: <other
+    story>" teasers and menus set as one line, and leaked script code is no text; an
+    affiliate disclosure and an ad slot's label ("Advertisement") are ad material, a
+    truncation notice paywall material."""
     # A container's blocks share their ancestors (the same tuple): judged once per page.
     by_element: dict[Hashable, bool] = {}
     out = []
