@@ -299,12 +299,18 @@ _STORY_INSERT_TOKEN = re.compile(r"fact-?box|info-?box|fakten-?box|fakta-?boks|(
 _STORY_INSERT_LEVELS = 6
 
 
+@_judged_once
+def _is_story_insert_element(tokens: tuple[str, ...]) -> bool:
+    """The tokens mark a fact box or an inset."""
+    return any(_STORY_INSERT_TOKEN.search(token) for token in tokens)
+
+
 def in_story_insert(tokens: tuple[str, ...],
                     ancestors: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
     """The block is (inside) a fact box or an inset set into the story."""
-    return any(_STORY_INSERT_TOKEN.search(token) for token in tokens) or any(
-        _STORY_INSERT_TOKEN.search(token)
-        for _, element_tokens in ancestors[:_STORY_INSERT_LEVELS] for token in element_tokens)
+    return (bool(tokens) and _is_story_insert_element(tokens)) or any(
+        element_tokens and _is_story_insert_element(element_tokens)
+        for _, element_tokens in ancestors[:_STORY_INSERT_LEVELS])
 
 
 #: Form controls: a browser shows their text as a widget (a drop-down's options, a button's

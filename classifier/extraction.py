@@ -412,8 +412,7 @@ def _is_caption(block: Block, lb: LabelledBlock) -> bool:
         box = box.getparent()
         if box is None:
             return False
-    return (next(box.iter("img", "picture"), None) is not None
-            and _text_chars_within(box, IMAGE_BOX_MAX_CHARS))
+    return _small_picture_box(box, IMAGE_BOX_MAX_CHARS)
 
 
 def _beside_picture(block: Block) -> bool:
@@ -423,8 +422,13 @@ def _beside_picture(block: Block) -> bool:
     if block.tag in _PROSE_TAGS or block.element is None:
         return False
     box = block.element.getparent()
+    return box is not None and _small_picture_box(box, PICTURE_BOX_MAX_CHARS)
+
+
+def _small_picture_box(box: Any, limit: int) -> bool:
+    """``box`` holds an ``<img>`` / ``<picture>`` and at most ``limit`` characters of text."""
     # the text first: it stops at the limit, where looking for a picture walks the subtree
-    return (box is not None and _text_chars_within(box, PICTURE_BOX_MAX_CHARS)
+    return (_text_chars_within(box, limit)
             and next(box.iter("img", "picture"), None) is not None)
 
 
